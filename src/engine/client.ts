@@ -1,0 +1,79 @@
+import type { Bytes, Reply } from '../protocol/index.js';
+import type { CommandEntry } from './command.js';
+import type { WatchedKey, Watcher } from './keyspace/keyspace.js';
+
+/** How the engine talks back to a connection it does not own. */
+export interface ClientSink {
+  /** A reply produced later (a blocked command finishing) or a push message. */
+  deliver(reply: Reply): void;
+  /** Close the connection (CLIENT KILL, QUIT) after pending replies are written. */
+  close(): void;
+}
+
+export interface ConnectionInfo {
+  /** "ip:port" of the peer. */
+  addr: string;
+  /** "ip:port" of the local end. */
+  laddr: string;
+  /** A file-descriptor-like number for CLIENT LIST. */
+  fd: number;
+}
+
+export interface QueuedCommand {
+  readonly cmd: CommandEntry;
+  readonly argv: readonly Bytes[];
+}
+
+export type ReplyMode = 'on' | 'off';
+
+/** One connected client's state, as the engine sees it (Valkey's `client`). */
+export class Client implements Watcher {
+  name: Bytes = '';
+  libName: Bytes = '';
+  libVer: Bytes = '';
+  db = 0;
+  resp: 2 | 3 = 2;
+  authenticated: boolean;
+  user = 'default';
+  lastInteraction: number;
+  lastCmd = 'NULL';
+  totalCommands = 0;
+  netIn = 0;
+  netOut = 0;
+  /** MULTI state: null outside a transaction. */
+  multi: { queue: QueuedCommand[]; aborted: boolean } | null = null;
+  /** A watched key was touched: the next EXEC fails. */
+  dirtyCas = false;
+  watched: WatchedKey[] = [];
+  replyMode: ReplyMode = 'on';
+  /** Replies still to drop (CLIENT REPLY SKIP drops its own and the next). */
+  dropReplies = 0;
+  noEvict = false;
+  noTouch = false;
+  capa = new Set<string>();
+  /** Set while the client waits in a blocking command. */
+  blocked: { cmd: string; cancel(): void } | null = null;
+  /** CLIENT KILL or QUIT: no more commands; close once replies are out. */
+  closing = false;
+  /** The command being executed (CLIENT LIST cmd=). */
+  currentCmd: CommandEntry | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly conn: ConnectionInfo,
+    readonly sink: ClientSink,
+    readonly createdAt: number,
+    needsAuth: boolean,
+  ) {
+    this.authenticated = !needsAuth;
+    this.lastInteraction = createdAt;
+  }
+
+  markDirty(): void {
+    this.dirtyCas = true;
+  }
+
+  get inMulti(): boolean {
+    return this.multi !== null;
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The engine: databases, clients, configuration and the command table, with
+ * no sockets and no timers of its own. Time and randomness come from the
+ * injected clock and rng. A process may hold many engines (a cluster is many).
+ */
+import type { Bytes, Reply } from '../protocol/index.js';
+import { Rng, type Clock, type Timer } from '../time/index.js';
+import { Client, type ClientSink, type ConnectionInfo } from './client.js';
+import { BLOCKED, type CommandGroup } from './command.js';
+import { Config } from './config.js';
+import { CONFIG_PARAMS } from './config-params.js';
+import { dispatch } from './dispatch.js';
+import { Keyspace } from './keyspace/keyspace.js';
+import { buildCommandTable, type CommandTable } from './registry.js';
+import { ALL_GROUPS } from './commands/index.js';
+
+export interface EngineOptions {
+  clock: Clock;
+  /** Seed for the engine's rng (RANDOMKEY, run ids...). */
+  seed?: number;
+  databases?: number;
+  requirepass?: string;
+  /** Extra config parameters, applied at startup as if from a config file. */
+  config?: Readonly<Record<string, string>>;
+  /** Command groups to register; defaults to every implemented group. */
+  groups?: readonly CommandGroup[];
+  /** Values INFO reports about the process hosting the engine. */
+  process?: { tcpPort?: number; pid?: number; executable?: string };
+}
+
+export interface EngineStats {
+  connectionsReceived: number;
+  commandsProcessed: number;
+  expiredKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  dirty: number;
+  errorReplies: number;
+  rejectedCalls: number;
+  /** "ERR" → count, for INFO errorstats. */
+  errors: Map<string, number>;
+  lastSave: number;
+}
+
+export type KeyspaceEventListener = (cls: string, event: string, key: Bytes, db: number) => void;
+
+/** What a blocked client waits for, and what to send when the wait ends. */
+export interface BlockSpec {
+  /** Absolute deadline (epoch ms); 0 waits forever. */
+  deadline: number;
+  /** Keys (in `db`) whose readiness may serve the client. */
+  keys?: readonly Bytes[];
+  db?: Keyspace;
+  /** Called when a watched key becomes ready; returns the reply, or undefined to keep waiting. */
+  tryServe?(now: number): Reply | undefined;
+  /** The reply on timeout. */
+  onTimeout(): Reply;
+  /** Command name for CLIENT LIST. */
+  cmd: string;
+}
+
+interface Blocked {
+  client: Client;
+  spec: BlockSpec;
+  timer: Timer | undefined;
+}
+
+export class Engine {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly config: Config;
+  readonly commands: CommandTable;
+  readonly clients = new Map<number, Client>();
+  readonly stats: EngineStats;
+  readonly startedAt: number;
+  readonly runId: string;
+  readonly process: { tcpPort: number; pid: number; executable: string };
+  private readonly dbs: Keyspace[];
+  private nextClientId = 1;
+  private expiryTimer: Timer | undefined;
+  private expiryTimerAt = Infinity;
+  private readonly blockedOnKeys = new Map<Keyspace, Map<Bytes, Blocked[]>>();
+  private readonly readyKeys: { db: Keyspace; key: Bytes }[] = [];
+  private readonly listeners: KeyspaceEventListener[] = [];
+  private readonly blockedIndex = new Map<Client, Blocked>();
+
+  constructor(opts: EngineOptions) {
+    this.clock = opts.clock;
+    this.rng = new Rng(opts.seed ?? 0x5eed);
+    const overrides: Record<string, string> = { ...(opts.config ?? {}) };
+    if (opts.databases !== undefined) overrides['databases'] = String(opts.databases);
+    if (opts.requirepass !== undefined) overrides['requirepass'] = opts.requirepass;
+    this.config = new Config(CONFIG_PARAMS, overrides);
+    this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
+    const n = this.config.getInt('databases');
+    const hooks = { expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key) };
+    this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
+    this.startedAt = this.clock.now();
+    this.runId = this.rng.hex(40);
+    this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
+    this.stats = {
+      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0,
+      dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
+    };
+  }
+
+  get databases(): number {
+    return this.dbs.length;
+  }
+
+  db(i: number): Keyspace {
+    return this.dbs[i]!;
+  }
+
+  allDbs(): readonly Keyspace[] {
+    return this.dbs;
+  }
+
+  /** Does the default user need a password? */
+  get authRequired(): boolean {
+    return this.config.get('requirepass') !== '';
+  }
+
+  // --- clients ---
+
+  connect(conn: ConnectionInfo, sink: ClientSink): Client {
+    const c = new Client(this.nextClientId++, conn, sink, this.clock.now(), this.authRequired);
+    this.clients.set(c.id, c);
+    this.stats.connectionsReceived++;
+    return c;
+  }
+
+  disconnect(c: Client): void {
+    this.unblock(c);
+    this.unwatchAll(c);
+    this.clients.delete(c.id);
+  }
+
+  /**
+   * Runs one request of a client. Returns the reply, `BLOCKED` when the
+   * client now waits (its reply comes later through its sink), or undefined
+   * when no reply is to be sent (CLIENT REPLY OFF / SKIP).
+   */
+  execute(client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
+    const r = dispatch(this, client, argv);
+    this.afterCommand();
+    return r;
+  }
+
+  /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
+  afterCommand(): void {
+    if (this.readyKeys.length) this.serveReadyKeys();
+    this.armExpiry();
+  }
+
+  // --- WATCH ---
+
+  unwatchAll(c: Client): void {
+    for (const wk of c.watched) wk.db.unwatch(wk);
+    c.watched = [];
+  }
+
+  // --- expiry ---
+
+  private onExpired(db: Keyspace, key: Bytes): void {
+    this.stats.expiredKeys++;
+    db.touch(key);
+    this.notifyKeyspaceEvent('x', 'expired', key, db.id);
+  }
+
+  /** Active expiry: remove every due key now. */
+  expireDue(): void {
+    const now = this.clock.now();
+    for (const db of this.dbs) if (db.nextDeadline() <= now) db.expireDue(now);
+  }
+
+  private armExpiry(): void {
+    let next = Infinity;
+    for (const db of this.dbs) {
+      const t = db.nextDeadline();
+      if (t < next) next = t;
+    }
+    if (next === Infinity || next >= this.expiryTimerAt) return;
+    this.expiryTimer?.cancel();
+    this.expiryTimerAt = next;
+    this.expiryTimer = this.clock.schedule(next, () => {
+      this.expiryTimer = undefined;
+      this.expiryTimerAt = Infinity;
+      this.expireDue();
+      this.afterCommand();
+    });
+  }
+
+  /** Stops timers (server shutdown). */
+  close(): void {
+    this.expiryTimer?.cancel();
+    this.expiryTimer = undefined;
+    this.expiryTimerAt = Infinity;
+    for (const c of [...this.clients.values()]) this.unblock(c);
+  }
+
+  // --- keyspace events ---
+
+  onKeyspaceEvent(fn: KeyspaceEventListener): () => void {
+    this.listeners.push(fn);
+    return () => {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  notifyKeyspaceEvent(cls: string, event: string, key: Bytes, db: number): void {
+    for (const fn of this.listeners) fn(cls, event, key, db);
+  }
+
+  // --- blocking ---
+
+  /** Parks a client. The caller returns BLOCKED from its handler. */
+  block(client: Client, spec: BlockSpec): typeof BLOCKED {
+    const b: Blocked = { client, spec, timer: undefined };
+    if (spec.deadline > 0) {
+      b.timer = this.clock.schedule(spec.deadline, () => this.finishBlocked(b, spec.onTimeout()));
+    }
+    if (spec.keys && spec.db) {
+      let byKey = this.blockedOnKeys.get(spec.db);
+      if (!byKey) this.blockedOnKeys.set(spec.db, (byKey = new Map()));
+      for (const k of spec.keys) {
+        const list = byKey.get(k) ?? [];
+        list.push(b);
+        byKey.set(k, list);
+      }
+    }
+    this.blockedIndex.set(client, b);
+    client.blocked = { cmd: spec.cmd, cancel: () => this.removeBlocked(b) };
+    return BLOCKED;
+  }
+
+  /** Ends a client's wait without a reply (disconnect). */
+  unblock(c: Client): void {
+    c.blocked?.cancel();
+    c.blocked = null;
+  }
+
+  /** CLIENT UNBLOCK: ends the wait with the timeout reply or an error. */
+  unblockWith(c: Client, reply: Reply | 'timeout'): boolean {
+    const b = this.findBlocked(c);
+    if (!b) return false;
+    this.finishBlocked(b, reply === 'timeout' ? b.spec.onTimeout() : reply);
+    return true;
+  }
+
+  /** signalKeyAsReady: a key that blocked clients may wait on was written. */
+  keyReady(db: Keyspace, key: Bytes): void {
+    const byKey = this.blockedOnKeys.get(db);
+    if (byKey && byKey.has(key)) this.readyKeys.push({ db, key });
+  }
+
+  private serveReadyKeys(): void {
+    while (this.readyKeys.length) {
+      const { db, key } = this.readyKeys.shift()!;
+      const list = this.blockedOnKeys.get(db)?.get(key);
+      if (!list) continue;
+      for (const b of [...list]) {
+        const reply = b.spec.tryServe?.(this.clock.now());
+        if (reply !== undefined) this.finishBlocked(b, reply);
+      }
+    }
+  }
+
+  private findBlocked(c: Client): Blocked | undefined {
+    return this.blockedIndex.get(c);
+  }
+
+  private finishBlocked(b: Blocked, reply: Reply): void {
+    this.removeBlocked(b);
+    b.client.blocked = null;
+    b.client.sink.deliver(reply);
+  }
+
+  private removeBlocked(b: Blocked): void {
+    b.timer?.cancel();
+    b.timer = undefined;
+    this.blockedIndex.delete(b.client);
+    const spec = b.spec;
+    if (spec.keys && spec.db) {
+      const byKey = this.blockedOnKeys.get(spec.db);
+      for (const k of spec.keys) {
+        const list = byKey?.get(k);
+        if (!list) continue;
+        const i = list.indexOf(b);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) byKey!.delete(k);
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+export { Engine } from './engine.js';
+export type { EngineOptions, EngineStats, BlockSpec, KeyspaceEventListener } from './engine.js';
+export { Client } from './client.js';
+export type { ClientSink, ConnectionInfo } from './client.js';
+export { BLOCKED } from './command.js';
+export type { Handler, CommandGroup, CommandEntry } from './command.js';
+export { Context } from './context.js';
+export { CommandError, Err } from './errors.js';
+export { Keyspace } from './keyspace/keyspace.js';
+export type { Entry, ValueType } from './keyspace/keyspace.js';
+export { globMatch } from './keyspace/glob.js';

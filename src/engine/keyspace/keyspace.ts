@@ -1,0 +1,296 @@
+/**
+ * One numbered database: keys to entries, key expiry (lazy on access, active
+ * through the ExpiryIndex when the clock moves), WATCH bookkeeping, and a
+ * stable iteration order for SCAN.
+ */
+import type { Bytes } from '../../protocol/index.js';
+import { ExpiryIndex } from './expiry-index.js';
+
+export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+export interface Entry {
+  readonly type: ValueType;
+  /** string: Bytes; the collection types define their own structures. */
+  value: unknown;
+  /** Absolute expiry in epoch ms; 0 when the key is persistent. */
+  expireAt: number;
+  /** Last access, epoch ms (OBJECT IDLETIME). */
+  lru: number;
+  /** Strings only: the value was built in place (APPEND, SETRANGE, SETBIT...), so it is 'raw'. */
+  raw: boolean;
+  /** Position in SCAN order. */
+  seq: number;
+}
+
+/** A client's WATCH on one key of one database. */
+export interface WatchedKey {
+  readonly watcher: Watcher;
+  readonly db: Keyspace;
+  readonly key: Bytes;
+  /** The key was already logically expired when WATCH ran. */
+  expired: boolean;
+}
+
+export interface Watcher {
+  /** Set when a watched key is touched; EXEC then fails. */
+  markDirty(): void;
+}
+
+export interface KeyspaceHooks {
+  /** A key was removed by expiry (lazy or active): notify, count, wake. */
+  expired(db: Keyspace, key: Bytes): void;
+}
+
+/** The contents of a database, apart from its number and watchers, so SWAPDB can exchange them. */
+class KeyData {
+  readonly map = new Map<Bytes, Entry>();
+  readonly expiry = new ExpiryIndex<Bytes>();
+  expiresCount = 0;
+  /** SCAN order: keys by ascending seq; deleted slots are null until compaction. */
+  orderKeys: (Bytes | null)[] = [];
+  orderSeqs: number[] = [];
+  holes = 0;
+  nextSeq = 1;
+}
+
+export class Keyspace {
+  private d = new KeyData();
+  readonly watched = new Map<Bytes, Set<WatchedKey>>();
+
+  constructor(readonly id: number, private readonly hooks: KeyspaceHooks) {}
+
+  get size(): number {
+    return this.d.map.size;
+  }
+
+  /** Keys with a TTL (INFO keyspace "expires="). */
+  get volatileCount(): number {
+    return this.d.expiresCount;
+  }
+
+  /** The entry as stored, expired or not: no side effects. */
+  peek(key: Bytes): Entry | undefined {
+    return this.d.map.get(key);
+  }
+
+  isExpired(e: Entry, now: number): boolean {
+    return e.expireAt !== 0 && e.expireAt <= now;
+  }
+
+  /** The live entry; a logically expired key is deleted first (expireIfNeeded). */
+  lookup(key: Bytes, now: number): Entry | undefined {
+    const e = this.d.map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expireAt !== 0 && e.expireAt <= now) {
+      this.expireKey(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  has(key: Bytes, now: number): boolean {
+    return this.lookup(key, now) !== undefined;
+  }
+
+  /** Adds a new key or replaces the value (and type) of an existing one, keeping its SCAN position. */
+  set(key: Bytes, type: ValueType, value: unknown, now: number, opts: { keepTtl?: boolean; raw?: boolean } = {}): Entry {
+    const old = this.d.map.get(key);
+    const entry: Entry = { type, value, expireAt: 0, lru: now, raw: opts.raw ?? false, seq: 0 };
+    if (old) {
+      entry.seq = old.seq;
+      if (opts.keepTtl) entry.expireAt = old.expireAt;
+      else if (old.expireAt !== 0) this.d.expiresCount--;
+    } else {
+      entry.seq = this.d.nextSeq++;
+      this.d.orderKeys.push(key);
+      this.d.orderSeqs.push(entry.seq);
+    }
+    this.d.map.set(key, entry);
+    return entry;
+  }
+
+  delete(key: Bytes): boolean {
+    const e = this.d.map.get(key);
+    if (!e) return false;
+    this.d.map.delete(key);
+    if (e.expireAt !== 0) this.d.expiresCount--;
+    const i = this.indexOfSeq(e.seq);
+    if (i >= 0) {
+      this.d.orderKeys[i] = null;
+      this.d.holes++;
+      if (this.d.holes > 64 && this.d.holes * 2 > this.d.orderKeys.length) this.compact();
+    }
+    return true;
+  }
+
+  /** Sets an absolute expiry (ms). The caller has checked that `at` is in the future. */
+  setExpire(e: Entry, key: Bytes, at: number): void {
+    if (e.expireAt === 0) this.d.expiresCount++;
+    e.expireAt = at;
+    this.d.expiry.push(at, key);
+    // Rescheduling leaves stale heap entries behind; rebuild when they dominate.
+    if (this.d.expiry.size > 1024 && this.d.expiry.size > 4 * this.d.expiresCount) this.rebuildExpiry();
+  }
+
+  /** Removes the TTL; true when there was one. */
+  persist(e: Entry): boolean {
+    if (e.expireAt === 0) return false;
+    e.expireAt = 0;
+    this.d.expiresCount--;
+    return true;
+  }
+
+  /** Deletes a logically expired key and reports it. */
+  private expireKey(key: Bytes): void {
+    this.delete(key);
+    this.hooks.expired(this, key);
+  }
+
+  /** Active expiry: removes every key whose deadline is at or before `now`. */
+  expireDue(now: number): void {
+    this.d.expiry.popDue(now, (key, at) => {
+      const e = this.d.map.get(key);
+      if (e && e.expireAt === at) this.expireKey(key);
+    });
+  }
+
+  private rebuildExpiry(): void {
+    this.d.expiry.clear();
+    for (const [k, e] of this.d.map) if (e.expireAt !== 0) this.d.expiry.push(e.expireAt, k);
+  }
+
+  /** The earliest scheduled key deadline (may be stale), or Infinity. */
+  nextDeadline(): number {
+    return this.d.expiry.peekTime();
+  }
+
+  /** All keys with entries (including logically expired ones not yet removed). */
+  keys(): IterableIterator<Bytes> {
+    return this.d.map.keys();
+  }
+
+  entries(): IterableIterator<[Bytes, Entry]> {
+    return this.d.map.entries();
+  }
+
+  /** Removes every key; returns how many there were. */
+  clear(): number {
+    const n = this.d.map.size;
+    this.d = new KeyData();
+    return n;
+  }
+
+  /** Exchanges contents with `other` (SWAPDB); numbers and watch lists stay. */
+  swapContents(other: Keyspace): void {
+    const d = this.d;
+    this.d = other.d;
+    other.d = d;
+  }
+
+  /**
+   * One SCAN step from `cursor` (0 starts): visits up to `count` positions in
+   * SCAN order and returns the keys found there and the next cursor (0 at the
+   * end). A key present for the whole iteration is returned at least once.
+   */
+  scan(cursor: number, count: number): { keys: Bytes[]; next: number } {
+    let i = this.firstIndexAfter(cursor);
+    const out: Bytes[] = [];
+    let visited = 0;
+    const n = this.d.orderKeys.length;
+    while (i < n && visited < count) {
+      const k = this.d.orderKeys[i];
+      if (k !== null && k !== undefined) {
+        out.push(k);
+        visited++;
+      }
+      i++;
+    }
+    while (i < n && this.d.orderKeys[i] === null) i++;
+    const next = i >= n ? 0 : this.d.orderSeqs[i - 1]!;
+    return { keys: out, next };
+  }
+
+  /** A uniformly random live key, or undefined when empty (RANDOMKEY). */
+  randomKey(rand: (n: number) => number): Bytes | undefined {
+    if (this.d.map.size === 0) return undefined;
+    if (this.d.holes * 2 > this.d.orderKeys.length) this.compact();
+    while (true) {
+      const k = this.d.orderKeys[rand(this.d.orderKeys.length)];
+      if (k !== null && k !== undefined) return k;
+    }
+  }
+
+  // --- WATCH ---
+
+  watch(w: WatchedKey): void {
+    let set = this.watched.get(w.key);
+    if (!set) this.watched.set(w.key, (set = new Set()));
+    set.add(w);
+  }
+
+  unwatch(w: WatchedKey): void {
+    const set = this.watched.get(w.key);
+    if (!set) return;
+    set.delete(w);
+    if (set.size === 0) this.watched.delete(w.key);
+  }
+
+  /** signalModifiedKey's WATCH half: mark every client watching `key` dirty. */
+  touch(key: Bytes): void {
+    if (this.watched.size === 0) return;
+    const set = this.watched.get(key);
+    if (!set) return;
+    for (const wk of [...set]) {
+      if (wk.expired) {
+        if (!this.d.map.has(key)) {
+          // An already-expired key was deleted: logically nothing changed.
+          wk.expired = false;
+          continue;
+        }
+      }
+      wk.watcher.markDirty();
+    }
+  }
+
+  private indexOfSeq(seq: number): number {
+    const a = this.d.orderSeqs;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = a[mid]!;
+      if (v === seq) return mid;
+      if (v < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Index of the first slot whose seq is greater than `seq`. */
+  private firstIndexAfter(seq: number): number {
+    const a = this.d.orderSeqs;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid]! <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private compact(): void {
+    const keys: Bytes[] = [];
+    const seqs: number[] = [];
+    for (let i = 0; i < this.d.orderKeys.length; i++) {
+      const k = this.d.orderKeys[i];
+      if (k !== null && k !== undefined) {
+        keys.push(k);
+        seqs.push(this.d.orderSeqs[i]!);
+      }
+    }
+    this.d.orderKeys = keys;
+    this.d.orderSeqs = seqs;
+    this.d.holes = 0;
+  }
+}

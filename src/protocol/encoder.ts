@@ -1,0 +1,60 @@
+import { formatDouble } from './double.js';
+import type { Reply } from './reply.js';
+
+export type RespVersion = 2 | 3;
+
+/**
+ * Encodes a reply for one protocol version, the way Valkey's networking.c
+ * writes it: RESP2 downgrades maps to flat arrays, sets and pushes to arrays,
+ * doubles and big numbers to bulk strings, booleans to integers, and drops
+ * attributes. The result is a latin1 string (one char per byte).
+ */
+export function encode(r: Reply, resp: RespVersion): string {
+  switch (r.t) {
+    case 'simple':
+      return '+' + r.v + '\r\n';
+    case 'error':
+      return '-' + r.v + '\r\n';
+    case 'int':
+      return ':' + r.v + '\r\n';
+    case 'bulk':
+      return '$' + r.v.length + '\r\n' + r.v + '\r\n';
+    case 'null':
+      return resp === 3 ? '_\r\n' : r.array ? '*-1\r\n' : '$-1\r\n';
+    case 'array':
+      return encodeList('*', r.v, resp);
+    case 'set':
+      return encodeList(resp === 3 ? '~' : '*', r.v, resp);
+    case 'push':
+      return encodeList(resp === 3 ? '>' : '*', r.v, resp);
+    case 'map': {
+      let s = resp === 3 ? '%' + r.v.length + '\r\n' : '*' + r.v.length * 2 + '\r\n';
+      for (const [k, v] of r.v) s += encode(k, resp) + encode(v, resp);
+      return s;
+    }
+    case 'double': {
+      const d = formatDouble(r.v);
+      return resp === 3 ? ',' + d + '\r\n' : '$' + d.length + '\r\n' + d + '\r\n';
+    }
+    case 'bool':
+      return resp === 3 ? (r.v ? '#t\r\n' : '#f\r\n') : r.v ? ':1\r\n' : ':0\r\n';
+    case 'bignum':
+      return resp === 3 ? '(' + r.v + '\r\n' : '$' + r.v.length + '\r\n' + r.v + '\r\n';
+    case 'verbatim':
+      return resp === 3
+        ? '=' + (r.v.length + 4) + '\r\n' + r.format + ':' + r.v + '\r\n'
+        : '$' + r.v.length + '\r\n' + r.v + '\r\n';
+    case 'attr': {
+      if (resp === 2) return encode(r.v, resp);
+      let s = '|' + r.attrs.length + '\r\n';
+      for (const [k, v] of r.attrs) s += encode(k, resp) + encode(v, resp);
+      return s + encode(r.v, resp);
+    }
+  }
+}
+
+function encodeList(prefix: string, items: readonly Reply[], resp: RespVersion): string {
+  let s = prefix + items.length + '\r\n';
+  for (const it of items) s += encode(it, resp);
+  return s;
+}
