@@ -1,6 +1,17 @@
-/** Every implemented command group. A group file exports a CommandGroup. */
+/** Every implemented command group, one file per Valkey command group. */
 import type { CommandGroup } from '../command.js';
+import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
+import { genericCommands } from './generic.js';
+import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
+import { transactionsCommands } from './transactions.js';
 
-export const ALL_GROUPS: readonly CommandGroup[] = [connectionCommands, stringCommands];
+export const ALL_GROUPS: readonly CommandGroup[] = [
+  bitmapCommands,
+  connectionCommands,
+  genericCommands,
+  serverCommands,
+  stringCommands,
+  transactionsCommands,
+];

@@ -1,0 +1,4 @@
+/** Generic keyspace commands: DEL, EXPIRE, SCAN, OBJECT... (Valkey group "generic"). */
+import type { CommandGroup } from '../command.js';
+
+export const genericCommands: CommandGroup = {};
