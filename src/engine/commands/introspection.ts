@@ -1,0 +1,4 @@
+/** COMMAND and its subcommands (Valkey group "server"), answered from the generated metadata. */
+import type { CommandGroup } from '../command.js';
+
+export const introspectionCommands: CommandGroup = {};
