@@ -15,8 +15,8 @@ const lower = (s) => s.toLowerCase();
 
 function convertArg(a) {
   const out = { name: a.name, type: a.type };
-  for (const k of ['display_text', 'key_spec_index', 'token', 'summary', 'since', 'deprecated_since']) {
-    if (a[k] !== undefined) out[k === 'display_text' ? 'display' : k === 'key_spec_index' ? 'keySpecIndex' : k === 'deprecated_since' ? 'deprecatedSince' : k] = a[k];
+  for (const k of ['display', 'key_spec_index', 'token', 'summary', 'since', 'deprecated_since']) {
+    if (a[k] !== undefined) out[k === 'key_spec_index' ? 'keySpecIndex' : k === 'deprecated_since' ? 'deprecatedSince' : k] = a[k];
   }
   const flags = [];
   if (a.optional) flags.push('optional');

@@ -1,43 +1,100 @@
 #!/usr/bin/env node
 /**
  * `npx valkey-double [--port 6379] [--bind 127.0.0.1] [--databases 16] [--requirepass pw]`
- * starts a server and says where it listens. `npx valkey-double conformance ...`
- * runs the conformance corpus (see conformance/).
+ * starts a server on real time and says where it listens. Ctrl-C (SIGINT) or
+ * SIGTERM stops it.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServer } from './index.js';
 
+const USAGE = `usage: valkey-double [options]
+
+A Valkey 9 test double: a real RESP2/RESP3 server, in-process and in-memory.
+
+options:
+  -p, --port N            TCP port (default 6379; 0 picks a free one)
+      --bind ADDR         interface to listen on (default 127.0.0.1)
+      --databases N       number of databases (default 16)
+      --requirepass PASS  require AUTH with this password
+  -v, --version           print the version
+  -h, --help              print this help`;
+
+class UsageError extends Error {}
+
+function intOption(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  }
+  return Number(value);
+}
+
+function version(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'valkey-double' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location (src/ when run from source, dist/src/ when built)
+    }
+  }
+  return 'unknown';
+}
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', short: 'p', default: '6379' },
-      bind: { type: 'string', default: '127.0.0.1' },
-      databases: { type: 'string' },
-      requirepass: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', short: 'p', default: '6379' },
+        bind: { type: 'string', default: '127.0.0.1' },
+        databases: { type: 'string' },
+        requirepass: { type: 'string' },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
   if (values.help) {
-    console.log('usage: valkey-double [--port N] [--bind ADDR] [--databases N] [--requirepass PASSWORD]');
+    console.log(USAGE);
     return;
   }
+  if (values.version) {
+    console.log(`valkey-double ${version()}`);
+    return;
+  }
+  const port = intOption('port', values.port, 0, 65535);
+  const databases = values.databases !== undefined ? intOption('databases', values.databases, 1, 1_000_000) : undefined;
   const server = await createServer({
-    port: Number(values.port),
-    host: values.bind!,
-    ...(values.databases !== undefined ? { databases: Number(values.databases) } : {}),
+    port,
+    host: values.bind,
+    ...(databases !== undefined ? { databases } : {}),
     ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
   });
-  console.log(`valkey-double listening on ${server.host}:${server.port} (${server.url})`);
-  const stop = () => {
+  const where = server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  console.log(`valkey-double ${version()} listening on ${where} (${server.url})`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`valkey-double: ${signal}, shutting down`);
     void server.close().then(() => process.exit(0));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
+  if (e instanceof UsageError) {
+    console.error(`valkey-double: ${e.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const code = (e as { code?: string } | null)?.code;
+  console.error(`valkey-double: ${code === 'EADDRINUSE' ? 'address already in use: ' : ''}${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

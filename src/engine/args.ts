@@ -67,8 +67,9 @@ export function getRangeLong(s: Bytes, min: number, max: number, msg?: string): 
 
 /** getPositiveLongFromObjectOrReply. */
 export function getPositiveLong(s: Bytes, msg?: string): number {
+  // A range check with a message: not-a-number and negative get the same error.
   const v = parseLongLong(s);
-  if (v === null || v < 0n) throw msg ? Err.generic(msg) : v === null ? Err.notInteger() : Err.generic('value is out of range, must be positive');
+  if (v === null || v < 0n) throw Err.generic(msg ?? 'value is out of range, must be positive');
   return Number(v);
 }
 

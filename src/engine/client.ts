@@ -44,6 +44,10 @@ export class Client implements Watcher {
   multi: { queue: QueuedCommand[]; aborted: boolean } | null = null;
   /** A watched key was touched: the next EXEC fails. */
   dirtyCas = false;
+  /** The client ran MULTI or WATCH once (Valkey allocated its mstate): CLIENT LIST multi= is then 0, not -1. */
+  hasMultiState = false;
+  /** Inside EXEC (or a script): blocking commands answer at once, as on timeout (CLIENT_DENY_BLOCKING). */
+  denyBlocking = false;
   watched: WatchedKey[] = [];
   replyMode: ReplyMode = 'on';
   /** Replies still to drop (CLIENT REPLY SKIP drops its own and the next). */
@@ -57,6 +61,14 @@ export class Client implements Watcher {
   closing = false;
   /** The command being executed (CLIENT LIST cmd=). */
   currentCmd: CommandEntry | null = null;
+  /** Pub/Sub subscriptions (CLIENT LIST sub= psub= ssub=, flag P, RESP2 PING reply). */
+  readonly channels = new Set<Bytes>();
+  readonly patterns = new Set<Bytes>();
+  readonly shardChannels = new Set<Bytes>();
+  /** CLIENT TRACKING state (CLIENT LIST flags t/B/R and redir=); null when tracking is off. */
+  tracking: { redirect: number; bcast: boolean; brokenRedirect: boolean } | null = null;
+  /** READONLY was sent (cluster): flag r. */
+  readonly = false;
 
   constructor(
     readonly id: number,
@@ -69,11 +81,26 @@ export class Client implements Watcher {
     this.lastInteraction = createdAt;
   }
 
-  markDirty(): void {
+  /**
+   * A watched key was touched: the next EXEC fails and the queue is dropped
+   * (nothing more is queued). With `unwatch` (touchWatchedKey) the client also
+   * stops watching; FLUSHDB/SWAPDB's touchAllWatchedKeysInDb keeps the watches.
+   */
+  markDirty(unwatch = false): void {
     this.dirtyCas = true;
+    if (this.multi) this.multi.queue.length = 0;
+    if (unwatch) {
+      for (const wk of this.watched) wk.db.unwatch(wk);
+      this.watched = [];
+    }
   }
 
   get inMulti(): boolean {
     return this.multi !== null;
+  }
+
+  /** Subscribed to any channel, pattern or shard channel (Valkey's CLIENT_PUBSUB flag). */
+  get inPubSub(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 }

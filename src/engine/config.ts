@@ -1,50 +1,53 @@
 /**
- * Server configuration parameters (CONFIG GET / SET). Each parameter has a
- * kind that decides how values are validated and printed; the defaults are
- * Valkey 9's.
+ * Server configuration (CONFIG GET / SET): the parameters of config-params.ts,
+ * their current values (held as CONFIG GET prints them), Valkey's lookup
+ * rules (case-insensitive names, aliases as their own entries, hidden
+ * parameters only by exact name) and CONFIG SET's all-or-nothing update.
  */
-import { CommandError } from './errors.js';
+import { CommandError, oneLine } from './errors.js';
 import { globMatch } from './keyspace/glob.js';
+import { CONFIG_PARAMS, ConfigValueError, type ParamDef } from './config-params.js';
 
-export type ParamKind =
-  | { kind: 'string' }
-  | { kind: 'bool' }
-  | { kind: 'int'; min: number; max: number }
-  | { kind: 'memory'; min: number; max: number }
-  | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'flags'; validate(v: string): boolean };
+export type { ParamDef } from './config-params.js';
 
-export interface ParamDef {
-  readonly name: string;
-  readonly aliases?: readonly string[];
-  readonly type: ParamKind;
-  readonly default: string;
-  /** Cannot change at runtime. */
-  readonly immutable?: boolean;
+interface Entry {
+  /** The name this entry is registered under (the parameter's name or its alias). */
+  readonly key: string;
+  readonly def: ParamDef;
 }
 
 export class Config {
-  private readonly defs = new Map<string, ParamDef>();
+  /** Lower-case name or alias → entry. */
+  private readonly entries = new Map<string, Entry>();
+  /** Canonical name → value as CONFIG GET prints it. */
   private readonly values = new Map<string, string>();
   private readonly listeners = new Map<string, ((value: string) => void)[]>();
 
-  constructor(defs: readonly ParamDef[], overrides: Readonly<Record<string, string>> = {}) {
+  constructor(defs: readonly ParamDef[] = CONFIG_PARAMS, overrides: Readonly<Record<string, string>> = {}) {
     for (const d of defs) {
-      this.defs.set(d.name, d);
-      for (const a of d.aliases ?? []) this.defs.set(a, d);
+      this.entries.set(d.name, { key: d.name, def: d });
+      if (d.alias) this.entries.set(d.alias, { key: d.alias, def: d });
       this.values.set(d.name, d.default);
     }
+    if (this.values.get('dir') === '') this.values.set('dir', typeof process !== 'undefined' ? process.cwd() : '/');
     for (const [k, v] of Object.entries(overrides)) this.force(k, v);
   }
 
   has(name: string): boolean {
-    return this.defs.has(name.toLowerCase());
+    return this.entries.has(name.toLowerCase());
   }
 
+  def(name: string): ParamDef | undefined {
+    return this.entries.get(name.toLowerCase())?.def;
+  }
+
+  /** The value as CONFIG GET prints it. */
   get(name: string): string {
-    const d = this.defs.get(name.toLowerCase());
-    if (!d) throw new Error(`unknown config parameter ${name}`);
-    return this.values.get(d.name)!;
+    const v = this.values.get(name);
+    if (v !== undefined) return v;
+    const e = this.entries.get(name.toLowerCase());
+    if (!e) throw new Error(`unknown config parameter ${name}`);
+    return this.values.get(e.def.name)!;
   }
 
   getInt(name: string): number {
@@ -55,87 +58,110 @@ export class Config {
     return this.get(name) === 'yes';
   }
 
-  /** Sets without validation or mutability checks (startup options). */
+  /**
+   * Sets a value as a startup option does: validated and normalised like
+   * CONFIG SET, but immutable parameters are allowed. Throws on a bad value.
+   */
   force(name: string, value: string): void {
-    const d = this.defs.get(name.toLowerCase());
-    if (!d) throw new Error(`unknown config parameter ${name}`);
-    this.values.set(d.name, value);
-    for (const fn of this.listeners.get(d.name) ?? []) fn(value);
+    const e = this.entries.get(name.toLowerCase());
+    if (!e) throw new Error(`unknown config parameter ${name}`);
+    let v: string;
+    try {
+      v = e.def.set(value, this.values.get(e.def.name)!);
+    } catch (err) {
+      if (err instanceof ConfigValueError) throw new Error(`bad value for config parameter ${name}: ${err.reason ?? ''}`);
+      throw err;
+    }
+    this.store(e.def.name, v);
   }
 
   onChange(name: string, fn: (value: string) => void): void {
-    const d = this.defs.get(name.toLowerCase())!;
+    const d = this.entries.get(name.toLowerCase())!.def;
     const l = this.listeners.get(d.name) ?? [];
     l.push(fn);
     this.listeners.set(d.name, l);
   }
 
-  /** Name/value pairs of every parameter matching one of the glob patterns. */
-  match(patterns: readonly string[]): [string, string][] {
-    const out = new Map<string, string>();
-    for (const pat of patterns) {
-      const p = pat.toLowerCase();
-      const exact = this.defs.get(p);
-      if (exact && !/[*?[]/.test(p)) {
-        out.set(p, this.values.get(exact.name)!);
+  private store(name: string, v: string): void {
+    const prev = this.values.get(name);
+    this.values.set(name, v);
+    if (prev !== v) for (const fn of this.listeners.get(name) ?? []) fn(v);
+  }
+
+  /**
+   * CONFIG GET: name/value pairs for the given names and glob patterns,
+   * sorted by name (strcmp). An exact name is reported as spelled; a
+   * pattern reports the registered names it matches (hidden ones excluded).
+   */
+  getMatching(patterns: readonly string[]): [string, string][] {
+    const found = new Map<string, [string, string]>(); // lower-case key → [key as reported, canonical name]
+    for (const p of patterns) {
+      if (!/[[*?]/.test(p)) {
+        const lp = p.toLowerCase();
+        if (found.has(lp)) continue;
+        const e = this.entries.get(lp);
+        if (e) found.set(lp, [p, e.def.name]);
         continue;
       }
-      for (const [name, d] of this.defs) {
-        if (globMatch(p, name, true)) out.set(name, this.values.get(d.name)!);
+      for (const [lk, e] of this.entries) {
+        if (e.def.flags.has('hidden') || found.has(lk)) continue;
+        if (globMatch(p, e.key, true)) found.set(lk, [e.key, e.def.name]);
       }
     }
-    return [...out];
+    const out: [string, string][] = [...found.values()].map(([k, name]) => [k, this.values.get(name)!]);
+    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return out;
   }
 
-  def(name: string): ParamDef | undefined {
-    return this.defs.get(name.toLowerCase());
-  }
-
-  /** Validates and normalises a value for CONFIG SET; throws with Valkey's reason. */
-  normalise(name: string, raw: string): string {
-    const d = this.defs.get(name.toLowerCase());
-    if (!d) throw new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
-    const t = d.type;
-    switch (t.kind) {
-      case 'string':
-        return raw;
-      case 'bool': {
-        const v = raw.toLowerCase();
-        if (v !== 'yes' && v !== 'no') throw invalid(d, raw, 'argument must be \'yes\' or \'no\'');
-        return v;
+  /**
+   * CONFIG SET name value [name value ...]: every name is checked first, then
+   * every value; either all take effect or none, with Valkey's error texts.
+   */
+  setMany(pairs: readonly (readonly [string, string])[]): void {
+    const chosen: Entry[] = [];
+    let unknown: string | undefined;
+    let failure: { arg: string; why?: string } | undefined;
+    for (const [name] of pairs) {
+      const e = this.entries.get(name.toLowerCase());
+      if (!e) {
+        if (!unknown && !failure) unknown = name;
+        continue;
       }
-      case 'int': {
-        if (!/^-?\d+$/.test(raw)) throw invalid(d, raw, 'argument couldn\'t be parsed into an integer');
-        const n = Number(raw);
-        if (n < t.min || n > t.max) throw invalid(d, raw, `argument must be between ${t.min} and ${t.max} inclusive`);
-        return String(n);
+      if (unknown || failure) continue;
+      if (e.def.flags.has('immutable') || e.def.flags.has('protected')) {
+        failure = { arg: name, why: e.def.flags.has('immutable') ? "can't set immutable config" : "can't set protected config" };
+        continue;
       }
-      case 'memory': {
-        const n = parseMemory(raw);
-        if (n === null) throw invalid(d, raw, 'argument must be a memory value');
-        if (n < t.min || n > t.max) throw invalid(d, raw, `argument must be between ${t.min} and ${t.max} inclusive`);
-        return String(n);
-      }
-      case 'enum': {
-        const v = raw.toLowerCase();
-        if (!t.values.includes(v)) throw invalid(d, raw, `argument(s) must be one of the following: ${t.values.join(', ')}`);
-        return v;
-      }
-      case 'flags':
-        if (!t.validate(raw)) throw invalid(d, raw, 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.');
-        return raw;
+      // The same registered entry twice (a name and its alias are different entries).
+      if (chosen.includes(e)) failure = { arg: name, why: 'duplicate parameter' };
+      chosen.push(e);
     }
+    if (unknown !== undefined) throw new CommandError(oneLine(`ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`));
+    if (failure) throw setFailed(failure.arg, failure.why);
+
+    const work = new Map<string, string>();
+    chosen.forEach((e, i) => {
+      const cur = work.get(e.def.name) ?? this.values.get(e.def.name)!;
+      try {
+        work.set(e.def.name, e.def.set(pairs[i]![1], cur));
+      } catch (err) {
+        if (err instanceof ConfigValueError) throw setFailed(e.key, err.reason);
+        throw err;
+      }
+    });
+    for (const [name, v] of work) this.store(name, v);
   }
 }
 
-function invalid(d: ParamDef, raw: string, why: string): CommandError {
-  return new CommandError(`ERR CONFIG SET failed (possibly related to argument '${d.name}') - ${why}`.replace('{raw}', raw));
+function setFailed(arg: string, why: string | undefined): CommandError {
+  const msg = `ERR CONFIG SET failed (possibly related to argument '${arg}')` + (why !== undefined ? ` - ${why}` : '');
+  return new CommandError(oneLine(msg));
 }
 
-/** "1gb", "100mb", "10k" → bytes, as Valkey's memtoull. */
+/** "1gb", "100mb", "10k" → bytes, as Valkey's memtoull (null when invalid). */
 export function parseMemory(s: string): number | null {
-  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s);
+  const m = /^(\d*)(b|k|kb|m|mb|g|gb)?$/i.exec(s);
   if (!m) return null;
   const mul: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 * 1024, g: 1e9, gb: 1024 * 1024 * 1024 };
-  return Number(m[1]) * (m[2] ? mul[m[2].toLowerCase()]! : 1);
+  return Number(m[1] || '0') * (m[2] ? mul[m[2].toLowerCase()]! : 1);
 }

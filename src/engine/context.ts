@@ -9,6 +9,45 @@ import type { CommandEntry } from './command.js';
 import type { Engine } from './engine.js';
 import { Err } from './errors.js';
 import type { Entry, Keyspace, ValueType } from './keyspace/keyspace.js';
+import { lfuCounter, lfuDecay, lfuInit, lfuTouch, type LfuParams } from './keyspace/lfu.js';
+
+/** lookupKey flags (db.c LOOKUP_*), for read() and write(). */
+export const LOOKUP_NONE = 0;
+/** Don't update the key's access time (or LFU counter). */
+export const LOOKUP_NOTOUCH = 1;
+/** No 'keymiss' event on a miss. */
+export const LOOKUP_NONOTIFY = 2;
+/** Don't count keyspace hits/misses. */
+export const LOOKUP_NOSTATS = 4;
+
+/** Per engine: is an LFU maxmemory-policy active, and its parameters (kept in step with CONFIG SET). */
+interface LfuState extends LfuParams {
+  on: boolean;
+}
+const lfuStates = new WeakMap<Engine, LfuState>();
+// One-entry cache in front of the map: every read touches a key, and a process usually runs one engine.
+let lastEngine: Engine | undefined;
+let lastState: LfuState | undefined;
+
+export function lfuState(engine: Engine): LfuState {
+  if (engine === lastEngine) return lastState!;
+  let st = lfuStates.get(engine);
+  if (st === undefined) {
+    const cfg = engine.config;
+    const s: LfuState = { on: false, logFactor: 10, decayTime: 1 };
+    const load = () => {
+      s.on = cfg.get('maxmemory-policy').includes('lfu');
+      s.logFactor = cfg.getInt('lfu-log-factor');
+      s.decayTime = cfg.getInt('lfu-decay-time');
+    };
+    load();
+    for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) cfg.onChange(name, load);
+    lfuStates.set(engine, (st = s));
+  }
+  lastEngine = engine;
+  lastState = st;
+  return st;
+}
 
 export class Context {
   readonly db: Keyspace;
@@ -31,28 +70,49 @@ export class Context {
 
   /**
    * lookupKeyRead: the live entry (expired keys are removed first), with its
-   * access time updated unless the client is in NO-TOUCH mode. Throws
-   * WRONGTYPE when `type` is given and differs.
+   * access time updated unless the client is in NO-TOUCH mode, counted as a
+   * keyspace hit or miss; a miss fires 'keymiss'. Throws WRONGTYPE when
+   * `type` is given and differs (after the lookup's side effects, as Valkey's
+   * checkType). `flags` are LOOKUP_* bits.
    */
-  read(key: Bytes, type?: ValueType, db: Keyspace = this.db): Entry | undefined {
+  read(key: Bytes, type?: ValueType, db: Keyspace = this.db, flags = LOOKUP_NONE): Entry | undefined {
     const e = db.lookup(key, this.now);
     if (e === undefined) {
-      this.engine.stats.keyspaceMisses++;
+      if ((flags & LOOKUP_NONOTIFY) === 0) this.engine.notifyKeyspaceEvent('m', 'keymiss', key, db.id);
+      if ((flags & LOOKUP_NOSTATS) === 0) this.engine.stats.keyspaceMisses++;
       return undefined;
     }
+    if ((flags & LOOKUP_NOTOUCH) === 0) this.touchEntry(e);
+    if ((flags & LOOKUP_NOSTATS) === 0) this.engine.stats.keyspaceHits++;
     if (type !== undefined && e.type !== type) throw Err.wrongType();
-    this.engine.stats.keyspaceHits++;
-    if (!this.client.noTouch || this.cmd.fullname === 'touch') e.lru = this.now;
     return e;
   }
 
-  /** lookupKeyWrite: like read() without hit/miss stats. */
-  write(key: Bytes, type?: ValueType, db: Keyspace = this.db): Entry | undefined {
+  /** lookupKeyWrite: like read() without hit/miss stats or 'keymiss'. */
+  write(key: Bytes, type?: ValueType, db: Keyspace = this.db, flags = LOOKUP_NONE): Entry | undefined {
     const e = db.lookup(key, this.now);
     if (e === undefined) return undefined;
+    if ((flags & LOOKUP_NOTOUCH) === 0) this.touchEntry(e);
     if (type !== undefined && e.type !== type) throw Err.wrongType();
-    e.lru = this.now;
     return e;
+  }
+
+  /**
+   * The access-time update of lookupKey: skipped for NO-TOUCH clients (except
+   * by TOUCH itself); under an LFU policy it also bumps the LFU counter.
+   */
+  private touchEntry(e: Entry): void {
+    if (this.client.noTouch && this.cmd.fullname !== 'touch') return;
+    const lfu = lfuState(this.engine);
+    if (lfu.on) e.lfu = lfuTouch(e.lfu ?? lfuInit(e.lru), this.now, lfu, () => this.engine.rng.next());
+    e.lru = this.now;
+  }
+
+  /** OBJECT FREQ: the key's LFU counter after decay (stored back, as Valkey does). */
+  lfuFrequency(e: Entry): number {
+    const lfu = lfuState(this.engine);
+    e.lfu = lfuDecay(e.lfu ?? lfuInit(e.lru), this.now, lfu.decayTime);
+    return lfuCounter(e.lfu);
   }
 
   /** signalModifiedKey: WATCHers of the key see it changed. */

@@ -3,7 +3,7 @@
  * and cluster routing): the gates of Valkey's processCommand in its order,
  * then `call()`, which runs the handler with one time snapshot.
  */
-import { R, type Bytes, type Reply } from '../protocol/index.js';
+import { R, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
 import { Context } from './context.js';
@@ -23,7 +23,7 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
 function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED {
   client.lastInteraction = engine.clock.now();
   const cmd = lookupCommand(engine.commands, argv);
-  if (cmd) client.lastCmd = cmd.fullname;
+  client.lastCmd = cmd ? cmd.fullname : 'NULL';
 
   // Authentication comes first: an unauthenticated client learns nothing else.
   if (!client.authenticated && engine.authRequired && !(cmd && cmd.flags.has('no_auth'))) {
@@ -37,7 +37,8 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
 
   if (client.multi && !MULTI_IMMEDIATE.has(cmd.fullname)) {
-    client.multi.queue.push({ cmd, argv });
+    // queueMultiCommand: nothing is kept once the transaction is doomed, but the reply is the same.
+    if (!client.dirtyCas && !client.multi.aborted) client.multi.queue.push({ cmd, argv });
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);
@@ -73,19 +74,27 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   return reply;
 }
 
-/** rejectCommand: an error before the command ran; inside MULTI it dooms the EXEC. */
-function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, reply: Reply): Reply {
-  if (client.multi) client.multi.aborted = true;
+/**
+ * rejectCommand: an error before the command ran. Inside MULTI it dooms the
+ * EXEC (flagTransaction: the queue is dropped). A rejected EXEC, in MULTI or
+ * not, ends the transaction with EXECABORT naming the reason
+ * (execCommandAbort); the reason loses the "ERR " Valkey adds to plain messages.
+ */
+function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, reply: ErrorReply): Reply {
+  if (client.multi) {
+    client.multi.aborted = true;
+    client.multi.queue.length = 0;
+  }
   if (cmd) cmd.stats.rejected++;
   engine.stats.rejectedCalls++;
-  if (reply.t === 'error') countError(engine, reply.v);
-  if (cmd?.fullname === 'exec' && client.multi) {
-    // execCommandAbort: EXEC itself was rejected; the transaction is gone.
-    engine.unwatchAll(client);
+  if (cmd?.fullname === 'exec') {
     client.multi = null;
     client.dirtyCas = false;
-    if (reply.t === 'error') return R.error(`EXECABORT Transaction discarded because of: ${reply.v.replace(/^-/, '')}`);
+    engine.unwatchAll(client);
+    const reason = reply.v.startsWith('ERR ') ? reply.v.slice(4) : reply.v;
+    reply = R.error(`EXECABORT Transaction discarded because of: ${reason}`);
   }
+  countError(engine, reply.v);
   return reply;
 }
 
@@ -95,7 +104,7 @@ function countError(engine: Engine, message: string): void {
   engine.stats.errors.set(code, (engine.stats.errors.get(code) ?? 0) + 1);
 }
 
-function unknownCommand(engine: Engine, argv: readonly Bytes[]): Reply {
+function unknownCommand(engine: Engine, argv: readonly Bytes[]): ErrorReply {
   const name = argv[0]!;
   const base = engine.commands.get(name.toLowerCase());
   if (base?.subcommands && argv.length >= 2) {

@@ -76,7 +76,8 @@ export class Engine {
   readonly runId: string;
   readonly process: { tcpPort: number; pid: number; executable: string };
   private readonly dbs: Keyspace[];
-  private nextClientId = 1;
+  /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
+  private nextClientId = 3;
   private expiryTimer: Timer | undefined;
   private expiryTimerAt = Infinity;
   private readonly blockedOnKeys = new Map<Keyspace, Map<Bytes, Blocked[]>>();
@@ -93,7 +94,10 @@ export class Engine {
     this.config = new Config(CONFIG_PARAMS, overrides);
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     const n = this.config.getInt('databases');
-    const hooks = { expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key) };
+    const hooks = {
+      expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
+      added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
+    };
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
     this.startedAt = this.clock.now();
     this.runId = this.rng.hex(40);
@@ -215,8 +219,14 @@ export class Engine {
 
   // --- blocking ---
 
-  /** Parks a client. The caller returns BLOCKED from its handler. */
-  block(client: Client, spec: BlockSpec): typeof BLOCKED {
+  /**
+   * Parks a client; the handler returns what this returns (`return
+   * ctx.engine.block(...)`). Where blocking is denied (inside EXEC, later
+   * scripts: client.denyBlocking) the client is not parked and the result
+   * is the timeout reply at once, as Valkey's CLIENT_DENY_BLOCKING does.
+   */
+  block(client: Client, spec: BlockSpec): Reply | typeof BLOCKED {
+    if (client.denyBlocking) return spec.onTimeout();
     const b: Blocked = { client, spec, timer: undefined };
     if (spec.deadline > 0) {
       b.timer = this.clock.schedule(spec.deadline, () => this.finishBlocked(b, spec.onTimeout()));
@@ -247,6 +257,15 @@ export class Engine {
     if (!b) return false;
     this.finishBlocked(b, reply === 'timeout' ? b.spec.onTimeout() : reply);
     return true;
+  }
+
+  /** INFO clients: distinct keys clients are blocked on, and blocked clients with a timeout. */
+  blockingStats(): { keys: number; withTimeout: number } {
+    let keys = 0;
+    for (const byKey of this.blockedOnKeys.values()) keys += byKey.size;
+    let withTimeout = 0;
+    for (const b of this.blockedIndex.values()) if (b.spec.deadline > 0) withTimeout++;
+    return { keys, withTimeout };
   }
 
   /** signalKeyAsReady: a key that blocked clients may wait on was written. */

@@ -51,3 +51,45 @@ export function lookupCommand(table: CommandTable, argv: readonly string[]): Com
   if (!base.subcommands || argv.length < 2) return base;
   return base.subcommands.get(argv[1]!.toLowerCase());
 }
+
+/**
+ * lookupCommandBySds: a command by its full name as COMMAND INFO/DOCS take it
+ * ("get", "client|list"; case-insensitive). Strict: "get|x" and "client" with
+ * more than one '|' are not found.
+ */
+export function lookupCommandByName(table: CommandTable, name: string): CommandEntry | undefined {
+  if (name.length === 0) return undefined;
+  const parts = name.split('|');
+  if (parts.length > 2) return undefined;
+  const base = table.get(parts[0]!.toLowerCase());
+  if (parts.length === 1) return base;
+  if (!base?.subcommands) return undefined;
+  return base.subcommands.get(parts[1]!.toLowerCase());
+}
+
+export interface CommandCoverage {
+  /** Full names ("get", "client|list") with a handler. */
+  implemented: string[];
+  /** Full names of real commands that answer "not implemented". */
+  missing: string[];
+}
+
+/**
+ * Which metadata commands have handlers, for the README's command table and
+ * coverage checks. A container (CLIENT, CONFIG...) counts through its
+ * subcommands; a container that also runs bare (COMMAND) is listed itself too.
+ */
+export function commandCoverage(table: CommandTable): CommandCoverage {
+  const implemented: string[] = [];
+  const missing: string[] = [];
+  const visit = (c: CommandEntry) => {
+    if (c.subcommands) {
+      if (c.run) implemented.push(c.fullname);
+      for (const s of c.subcommands.values()) visit(s);
+      return;
+    }
+    (c.run ? implemented : missing).push(c.fullname);
+  };
+  for (const c of table.values()) visit(c);
+  return { implemented, missing };
+}

@@ -1979,6 +1979,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
        {
         "name": "old-format",
         "type": "string",
+        "display": "ip:port",
         "deprecatedSince": "2.8.12"
        },
        {
@@ -2053,6 +2054,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
          {
           "name": "addr",
           "type": "string",
+          "display": "ip:port",
           "token": "ADDR",
           "flags": [
            "optional"
@@ -2061,6 +2063,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
          {
           "name": "laddr",
           "type": "string",
+          "display": "ip:port",
           "token": "LADDR",
           "since": "6.2.0",
           "flags": [
@@ -2231,6 +2234,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
          {
           "name": "not-addr",
           "type": "string",
+          "display": "ip:port",
           "token": "NOT-ADDR",
           "since": "9.0.0",
           "flags": [
@@ -2240,6 +2244,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
          {
           "name": "not-laddr",
           "type": "string",
+          "display": "ip:port",
           "token": "NOT-LADDR",
           "since": "9.0.0",
           "flags": [
@@ -2431,6 +2436,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "addr",
       "type": "string",
+      "display": "ip:port",
       "token": "ADDR",
       "since": "8.1.0",
       "flags": [
@@ -2440,6 +2446,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "laddr",
       "type": "string",
+      "display": "ip:port",
       "token": "LADDR",
       "since": "8.1.0",
       "flags": [
@@ -2601,6 +2608,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "not-addr",
       "type": "string",
+      "display": "ip:port",
       "token": "NOT-ADDR",
       "since": "9.0.0",
       "flags": [
@@ -2610,6 +2618,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "not-laddr",
       "type": "string",
+      "display": "ip:port",
       "token": "NOT-LADDR",
       "since": "9.0.0",
       "flags": [
@@ -3990,16 +3999,19 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
        {
         "name": "importing",
         "type": "string",
+        "display": "node-id",
         "token": "IMPORTING"
        },
        {
         "name": "migrating",
         "type": "string",
+        "display": "node-id",
         "token": "MIGRATING"
        },
        {
         "name": "node",
         "type": "string",
+        "display": "node-id",
         "token": "NODE"
        },
        {
@@ -4012,6 +4024,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "timeout",
       "type": "integer",
+      "display": "timeout",
       "token": "TIMEOUT",
       "since": "8.0.0",
       "flags": [
@@ -6917,12 +6930,14 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "storekey",
       "type": "key",
+      "display": "key",
       "keySpecIndex": 1,
       "token": "STORE"
      },
      {
       "name": "storedistkey",
       "type": "key",
+      "display": "key",
       "keySpecIndex": 2,
       "token": "STOREDIST"
      }
@@ -7283,12 +7298,14 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "storekey",
       "type": "key",
+      "display": "key",
       "keySpecIndex": 1,
       "token": "STORE"
      },
      {
       "name": "storedistkey",
       "type": "key",
+      "display": "key",
       "keySpecIndex": 2,
       "token": "STOREDIST"
      }
@@ -11859,6 +11876,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "auth",
       "type": "string",
+      "display": "password",
       "token": "AUTH",
       "since": "4.0.7"
      },
@@ -11883,6 +11901,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
    {
     "name": "keys",
     "type": "key",
+    "display": "key",
     "keySpecIndex": 1,
     "token": "KEYS",
     "since": "3.0.6",
@@ -15952,6 +15971,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
    {
     "name": "by-pattern",
     "type": "pattern",
+    "display": "pattern",
     "keySpecIndex": 1,
     "token": "BY",
     "flags": [
@@ -15979,6 +15999,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
    {
     "name": "get-pattern",
     "type": "pattern",
+    "display": "pattern",
     "keySpecIndex": 1,
     "token": "GET",
     "flags": [
@@ -16085,6 +16106,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
    {
     "name": "by-pattern",
     "type": "pattern",
+    "display": "pattern",
     "keySpecIndex": 1,
     "token": "BY",
     "flags": [
@@ -16112,6 +16134,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
    {
     "name": "get-pattern",
     "type": "pattern",
+    "display": "pattern",
     "keySpecIndex": 1,
     "token": "GET",
     "flags": [
@@ -17734,6 +17757,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "entriesread",
       "type": "integer",
+      "display": "entries-read",
       "token": "ENTRIESREAD",
       "flags": [
        "optional"
@@ -17974,6 +17998,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
      {
       "name": "entriesread",
       "type": "integer",
+      "display": "entries-read",
       "token": "ENTRIESREAD",
       "flags": [
        "optional"

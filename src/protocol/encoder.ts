@@ -44,6 +44,8 @@ export function encode(r: Reply, resp: RespVersion): string {
       return resp === 3
         ? '=' + (r.v.length + 4) + '\r\n' + r.format + ':' + r.v + '\r\n'
         : '$' + r.v.length + '\r\n' + r.v + '\r\n';
+    case 'pinned':
+      return encode(r.v, r.resp);
     case 'attr': {
       if (resp === 2) return encode(r.v, resp);
       let s = '|' + r.attrs.length + '\r\n';

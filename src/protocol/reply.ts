@@ -23,7 +23,9 @@ export type Reply =
   | { readonly t: 'bignum'; readonly v: string }
   | { readonly t: 'verbatim'; readonly format: string; readonly v: Bytes }
   | { readonly t: 'push'; readonly v: readonly Reply[] }
-  | { readonly t: 'attr'; readonly attrs: readonly (readonly [Reply, Reply])[]; readonly v: Reply };
+  | { readonly t: 'attr'; readonly attrs: readonly (readonly [Reply, Reply])[]; readonly v: Reply }
+  /** `v` encoded for a fixed protocol version, whatever the connection's now (an EXEC reply produced before HELLO switched protocols). */
+  | { readonly t: 'pinned'; readonly resp: 2 | 3; readonly v: Reply };
 
 export type ErrorReply = Extract<Reply, { t: 'error' }>;
 

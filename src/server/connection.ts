@@ -1,23 +1,35 @@
 /**
  * One TCP connection: decodes requests, runs them through the engine in
- * order, and writes replies. Replies of a pipelined batch go out in one
- * write; while the socket's buffer is full, reading pauses (backpressure).
- * While the client is blocked, later requests wait in the decoder.
+ * order, and writes replies. The replies of a pipelined batch go out in one
+ * write.
+ *
+ * Backpressure: once `HIGH_WATER` bytes wait in the socket (a client that
+ * pipelines without reading), the connection stops executing requests and
+ * stops reading the socket; both resume on 'drain'. Memory per connection is
+ * thus bounded by about HIGH_WATER + one reply + one read chunk of requests.
+ *
+ * While the client is blocked (BLPOP...), later requests wait in the decoder.
+ * Nothing a handler does (throw, return garbage) reaches the event loop: the
+ * client gets an error reply and every other connection is untouched.
  */
 import type { Socket } from 'node:net';
 import { encode, RequestDecoder, R, type Reply } from '../protocol/index.js';
 import { BLOCKED, type Client, type Engine } from '../engine/index.js';
 
-/** Stop reading while this many bytes wait to be written. */
-const HIGH_WATER = 1 << 20;
+/** Stop executing and reading while this many reply bytes wait to be written. */
+export const HIGH_WATER = 1 << 20;
 
 export class Connection {
   readonly client: Client;
   private readonly decoder: RequestDecoder;
+  /** Encoded replies not yet handed to the socket. */
   private out = '';
   private closed = false;
   private closeAfterFlush = false;
+  /** Reading paused because too much output is queued. */
   private paused = false;
+  /** Inside process(): replies delivered now are appended in order, not flushed. */
+  private running = false;
 
   constructor(
     private readonly engine: Engine,
@@ -42,6 +54,16 @@ export class Connection {
     socket.on('close', () => this.destroy());
   }
 
+  /** Reply bytes queued in this connection and its socket, not yet sent. */
+  get pendingOutput(): number {
+    return this.out.length + (this.closed ? 0 : this.socket.writableLength);
+  }
+
+  /** Whether reading is paused by backpressure. */
+  get readPaused(): boolean {
+    return this.paused;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.client.netIn += chunk.length;
@@ -49,54 +71,76 @@ export class Connection {
     this.process();
   }
 
-  /** Runs every complete request that is buffered, unless blocked or closing. */
+  /** Runs every complete request that is buffered, unless blocked, closing or backed up. */
   private process(): void {
-    while (!this.closed && !this.closeAfterFlush && this.client.blocked === null) {
-      const req = this.decoder.next();
-      if (req === null) break;
-      if ('error' in req) {
-        this.append(R.error(req.error));
-        this.closeAfterFlush = true;
-        break;
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (!this.closed && !this.closeAfterFlush && this.client.blocked === null) {
+        if (this.out.length >= HIGH_WATER) this.flush();
+        if (this.socket.writableLength >= HIGH_WATER) {
+          this.pauseReading();
+          break;
+        }
+        const req = this.decoder.next();
+        if (req === null) break;
+        if ('error' in req) {
+          this.append(R.error(req.error));
+          this.closeAfterFlush = true;
+          break;
+        }
+        let reply: Reply | typeof BLOCKED | undefined;
+        try {
+          reply = this.engine.execute(this.client, req.argv);
+        } catch (e) {
+          // The engine turns handler errors into replies; this guards against anything else.
+          reply = internalError(e);
+        }
+        if (reply === BLOCKED) break;
+        if (reply !== undefined) this.append(reply);
+        if (this.client.closing) this.closeAfterFlush = true;
       }
-      let reply: Reply | typeof BLOCKED | undefined;
-      try {
-        reply = this.engine.execute(this.client, req.argv);
-      } catch (e) {
-        // The engine catches handler errors; this guards the connection against anything else.
-        reply = R.error(`ERR internal error in valkey-double: ${e instanceof Error ? e.message : String(e)}`.replace(/[\r\n]/g, ' '));
-      }
-      if (reply === BLOCKED) break;
-      if (reply !== undefined) this.append(reply);
-      if (this.client.closing) this.closeAfterFlush = true;
+    } finally {
+      this.running = false;
     }
     this.flush();
   }
 
   private append(reply: Reply): void {
-    this.out += encode(reply, this.client.resp);
+    let s: unknown;
+    try {
+      s = encode(reply, this.client.resp);
+    } catch (e) {
+      s = encode(internalError(e), 2);
+    }
+    if (typeof s !== 'string') {
+      // A handler returned something that is not a Reply (undefined, a promise...).
+      // A rejected promise must not become an unhandled rejection that kills the process.
+      const then = (reply as { then?: unknown } | null | undefined)?.then;
+      if (typeof then === 'function') (then as (a: unknown, b: unknown) => void).call(reply, undefined, () => {});
+      s = encode(internalError(new Error('handler returned an invalid reply')), 2);
+    }
+    this.out += s as string;
   }
 
-  /** A reply that arrives later: a blocked command ending, or a push. */
+  /** A reply produced outside this connection's own request: a blocked command ending, a push. */
   private deliver(reply: Reply): void {
     if (this.closed) return;
     this.append(reply);
+    if (this.running) return; // process() writes it after the current reply, in order
     if (this.client.blocked === null) this.process();
     else this.flush();
   }
 
   private flush(): void {
-    if (this.out.length > 0 && !this.closed) {
+    if (this.closed) return;
+    if (this.out.length > 0) {
       const data = this.out;
       this.out = '';
       this.client.netOut += data.length;
-      const ok = this.socket.write(data, 'latin1');
-      if (!ok && !this.paused) {
-        this.paused = true;
-        this.socket.pause();
-      }
+      this.socket.write(data, 'latin1');
     }
-    if (this.closeAfterFlush && !this.closed) {
+    if (this.closeAfterFlush && !this.running) {
       this.closed = true;
       this.engine.disconnect(this.client);
       this.socket.end();
@@ -104,8 +148,17 @@ export class Connection {
     }
   }
 
+  private pauseReading(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
   private onDrain(): void {
-    if (this.paused && this.socket.writableLength < HIGH_WATER) {
+    if (this.closed) return;
+    // Run what waited in the decoder; it may fill the socket again.
+    this.process();
+    if (this.paused && !this.closed && this.socket.writableLength < HIGH_WATER) {
       this.paused = false;
       this.socket.resume();
     }
@@ -113,16 +166,28 @@ export class Connection {
 
   /** CLIENT KILL / QUIT from the engine: close once pending replies are out. */
   private requestClose(): void {
+    if (this.closed) return;
     this.closeAfterFlush = true;
-    this.flush();
+    if (!this.running) this.flush();
   }
 
   /** Closes at once, dropping pending output (server shutdown, socket error). */
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
+    this.out = '';
     this.engine.disconnect(this.client);
     this.socket.destroy();
     this.onClose(this);
   }
+}
+
+function internalError(e: unknown): Reply {
+  let msg: string;
+  try {
+    msg = e instanceof Error ? e.message : String(e);
+  } catch {
+    msg = 'unprintable error';
+  }
+  return R.error(`ERR internal error in valkey-double: ${msg}`.replace(/[\r\n]/g, ' '));
 }

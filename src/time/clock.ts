@@ -36,7 +36,8 @@ export class SystemClock implements Clock {
       const delay = Math.max(0, at - this.now());
       handle = this.timers.setTimeout(() => {
         if (cancelled) return;
-        if (at - this.now() > 0 && delay >= MAX) arm();
+        // Re-arm when the wall clock is not there yet (long waits, or a timer that fired early).
+        if (at - this.now() > 0) arm();
         else fn();
       }, Math.min(delay, MAX));
       handle.unref?.();
@@ -62,21 +63,26 @@ export interface VirtualClockOptions {
 
 /**
  * A clock tests control. Frozen by default: time stands still until
- * `advance(ms)` or `set(epochMs)`, which fire every callback due in order of
- * due time. A running virtual clock also moves with real time, offset by
- * whatever was advanced.
+ * `advance(ms)` or `set(epochMs)`, which fire every callback that became due,
+ * in order of due time (ties in order of scheduling), each seeing `now()` at
+ * its own due time; after them `now()` is the target time. A running virtual
+ * clock also moves with real time, offset by whatever was advanced.
  */
 export class VirtualClock implements Clock {
   private base: number;
   private anchor: number;
   private running: boolean;
+  /** Sorted by (at, seq). */
   private pending: Pending[] = [];
   private seq = 0;
+  private cancelledCount = 0;
   private realTimer: NodeJS.Timeout | undefined;
   private firing = false;
 
   constructor(opts: VirtualClockOptions = {}, private readonly timers: RealTimers = realTimers) {
-    this.base = Math.floor(opts.start ?? timers.nowMs());
+    const start = opts.start ?? timers.nowMs();
+    if (!Number.isFinite(start)) throw new RangeError('VirtualClock start must be a finite epoch-ms number');
+    this.base = Math.floor(start);
     this.anchor = timers.nowMs();
     this.running = opts.mode === 'running';
   }
@@ -93,69 +99,140 @@ export class VirtualClock implements Clock {
     return this.running;
   }
 
+  /** Callbacks scheduled and not yet fired or cancelled. */
+  get pendingTimers(): number {
+    let n = 0;
+    for (const p of this.pending) if (!p.cancelled) n++;
+    return n;
+  }
+
+  /** Due time (epoch ms) of the next scheduled callback, or undefined. */
+  nextDue(): number | undefined {
+    for (const p of this.pending) if (!p.cancelled) return p.at;
+    return undefined;
+  }
+
   /** Move time forward by `ms` and fire what became due. */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError('advance() takes a non-negative number of milliseconds');
-    this.rebase(this.now() + ms);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError('advance() takes a finite, non-negative number of milliseconds');
+    this.moveTo(this.now() + ms);
   }
 
   /** Jump to an absolute epoch-ms time (forward or back) and fire what is due. */
   set(epochMs: number): void {
-    this.rebase(epochMs);
+    if (!Number.isFinite(epochMs)) throw new RangeError('set() takes a finite epoch-ms number');
+    this.moveTo(epochMs);
   }
 
   /** Stop following real time. */
   freeze(): void {
-    this.rebase(this.now());
+    this.moveTo(this.now());
     this.running = false;
     this.armReal();
   }
 
   /** Follow real time from now on. */
   resume(): void {
-    this.rebase(this.now());
+    this.moveTo(this.now());
     this.running = true;
     this.armReal();
   }
 
   schedule(at: number, fn: () => void): Timer {
     const p: Pending = { at, seq: this.seq++, fn, cancelled: false };
-    this.pending.push(p);
-    this.pending.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    if (!this.firing && at <= this.now()) this.fire();
-    else this.armReal();
-    return { cancel: () => { p.cancelled = true; } };
+    // Binary insertion after every entry due at or before `at` (keeps scheduling order for ties).
+    let lo = 0;
+    let hi = this.pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.pending[mid]!.at <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    this.pending.splice(lo, 0, p);
+    if (!this.firing && at <= this.now()) this.fireUpTo(this.now());
+    else if (lo === 0) this.armReal();
+    return {
+      cancel: () => {
+        if (p.cancelled) return;
+        p.cancelled = true;
+        // Drop cancelled entries once they are half the queue, so cancelling stays cheap and bounded.
+        if (++this.cancelledCount > 32 && this.cancelledCount * 2 > this.pending.length) {
+          this.pending = this.pending.filter((q) => !q.cancelled);
+          this.cancelledCount = 0;
+        }
+      },
+    };
   }
 
-  private rebase(t: number): void {
-    this.base = Math.floor(t);
-    this.anchor = this.timers.nowMs();
-    this.fire();
+  private moveTo(time: number): void {
+    const t = Math.floor(time);
+    if (this.firing || t <= this.now()) {
+      // Backwards (nothing becomes due), or from inside a callback (the outer loop fires).
+      this.setBase(t);
+      if (!this.firing) this.armReal();
+      return;
+    }
+    this.fireUpTo(t);
     this.armReal();
   }
 
-  private fire(): void {
+  private setBase(t: number): void {
+    this.base = t;
+    this.anchor = this.timers.nowMs();
+  }
+
+  /**
+   * Fires every callback due at or before `target`, stepping time to each
+   * one's due time. A callback that throws does not stop the others: the
+   * first error is rethrown once time has reached `target`.
+   */
+  private fireUpTo(target: number): void {
     if (this.firing) return;
     this.firing = true;
+    let failed = false;
+    let error: unknown;
     try {
-      while (this.pending.length > 0 && this.pending[0]!.at <= this.now()) {
-        const p = this.pending.shift()!;
-        if (!p.cancelled) p.fn();
+      while (this.pending.length > 0) {
+        const p = this.pending[0]!;
+        if (p.cancelled) {
+          this.pending.shift();
+          this.cancelledCount--;
+          continue;
+        }
+        // A callback may have moved time further (advance() inside a callback).
+        const limit = Math.max(target, this.now());
+        if (p.at > limit) break;
+        this.pending.shift();
+        p.cancelled = true; // fired: a later cancel() is a no-op
+        if (p.at > this.now()) this.setBase(p.at);
+        try {
+          p.fn();
+        } catch (e) {
+          if (!failed) {
+            failed = true;
+            error = e;
+          }
+        }
       }
+      if (this.now() < target) this.setBase(target);
     } finally {
       this.firing = false;
     }
+    if (failed) throw error;
   }
 
   private armReal(): void {
     if (this.realTimer) this.timers.clearTimeout(this.realTimer);
     this.realTimer = undefined;
-    this.pending = this.pending.filter((p) => !p.cancelled);
+    while (this.pending.length > 0 && this.pending[0]!.cancelled) {
+      this.pending.shift();
+      this.cancelledCount--;
+    }
     if (!this.running || this.pending.length === 0) return;
     const delay = Math.max(0, this.pending[0]!.at - this.now());
     this.realTimer = this.timers.setTimeout(() => {
       this.realTimer = undefined;
-      this.fire();
+      this.fireUpTo(this.now());
       this.armReal();
     }, Math.min(delay, 2 ** 31 - 1));
     this.realTimer.unref?.();

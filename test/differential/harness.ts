@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { RawClient, type Arg } from '../../conformance/targets/raw-client.js';
 import { findOracle, oracleRequired, startOracle, type RunningOracle } from '../../conformance/targets/oracle.js';
-import { createServer, type ValkeyServer, type RawReply } from '../../src/index.js';
+import { createServer, type ServerOptions, type ValkeyServer, type RawReply } from '../../src/index.js';
 import type { RawValue } from '../../src/protocol/reply-parser.js';
 
 export type Compare =
@@ -66,7 +66,14 @@ export interface Differential {
   readonly mockPort: number;
 }
 
-export function useDifferential(): Differential {
+export interface DifferentialOptions {
+  /** Extra valkey-server arguments for the oracle (e.g. ['--requirepass', 'pw']). */
+  oracleArgs?: string[];
+  /** Options for the mock server (e.g. { requirepass: 'pw' }). */
+  server?: Omit<ServerOptions, 'port'>;
+}
+
+export function useDifferential(options: DifferentialOptions = {}): Differential {
   const bin = findOracle();
   let oracle: RunningOracle | undefined;
   let mock: ValkeyServer | undefined;
@@ -76,7 +83,7 @@ export function useDifferential(): Differential {
       console.warn('[differential] no Valkey 9 binary found (run `npm run oracle` or set VALKEY_SERVER): differential tests are skipped');
       return;
     }
-    [oracle, mock] = await Promise.all([startOracle(bin), createServer({ port: 0 })]);
+    [oracle, mock] = await Promise.all([startOracle(bin, options.oracleArgs ?? []), createServer({ ...options.server, port: 0 })]);
   }, 30_000);
   afterAll(async () => {
     await Promise.all([oracle?.stop(), mock?.close()]);

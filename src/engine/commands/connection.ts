@@ -1,8 +1,712 @@
-/** Connection commands: PING, ECHO, QUIT, SELECT... (Valkey group "connection"). */
-import { R } from '../../protocol/index.js';
+/**
+ * Connection commands (Valkey group "connection"): AUTH, HELLO, PING, ECHO,
+ * QUIT, RESET, SELECT and the CLIENT container (ID, SETNAME, GETNAME, INFO,
+ * LIST, KILL, SETINFO, NO-EVICT, NO-TOUCH, REPLY, CAPA, UNBLOCK, HELP...).
+ * Texts and formats follow Valkey's networking.c, acl.c and db.c.
+ */
+import { R, type Bytes, type Reply } from '../../protocol/index.js';
+import { getLongLong, getRangeLong, isToken, parseLongLong } from '../args.js';
+import type { Client } from '../client.js';
 import type { CommandGroup } from '../command.js';
+import type { Context } from '../context.js';
+import type { Engine } from '../engine.js';
+import { CommandError, Err, cTrunc, oneLine } from '../errors.js';
+import { serverCounters } from '../info.js';
+import { helpReply } from './server.js';
+
+const VALKEY_VERSION = '9.1.2';
+
+// ------------------------------------------------------------------ auth ---
+
+/**
+ * Hooks other groups (Pub/Sub, tracking, ACL) add to take part in RESET
+ * (clearClientConnectionState): called before the connection state is cleared.
+ */
+export const connectionResetHooks: ((ctx: Context) => void)[] = [];
+
+/** Does the default user have no password (Valkey's USER_FLAG_NOPASS)? */
+function defaultUserNoPass(engine: Engine): boolean {
+  return !engine.authRequired;
+}
+
+/**
+ * ACLAuthenticateUser for the users this engine has: only "default", whose
+ * password is `requirepass` (nopass when it is empty). On failure the
+ * client's state is unchanged and the ACL auth-failure counter grows.
+ */
+export function authenticate(engine: Engine, client: Client, user: Bytes, pass: Bytes): boolean {
+  const ok = user === 'default' && (defaultUserNoPass(engine) || pass === engine.config.get('requirepass'));
+  if (ok) {
+    client.authenticated = true;
+    client.user = 'default';
+  } else {
+    serverCounters(engine).authFailures++;
+  }
+  return ok;
+}
+
+const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+
+// --------------------------------------------------------- client names ---
+
+/** validateClientAttr: every byte (of the C string: up to a NUL) in '!'..'~'. */
+function validAttr(v: Bytes): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0) return true;
+    if (c < 33 || c > 126) return false;
+  }
+  return true;
+}
+
+const BAD_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+// ------------------------------------------------------------ CLIENT LIST ---
+
+/** getClientType: "normal", "pubsub" (replica and primary links do not exist here). */
+function clientType(c: Client): 'normal' | 'pubsub' {
+  return c.inPubSub ? 'pubsub' : 'normal';
+}
+
+function clientFlags(c: Client): string {
+  let f = '';
+  if (c.inPubSub) f += 'P';
+  if (c.multi) f += 'x';
+  if (c.blocked) f += 'b';
+  if (c.tracking) f += 't';
+  if (c.tracking?.brokenRedirect) f += 'R';
+  if (c.tracking?.bcast) f += 'B';
+  if (c.dirtyCas) f += 'd';
+  if (c.closing) f += 'c';
+  if (c.readonly) f += 'r';
+  if (c.noEvict) f += 'e';
+  if (c.noTouch) f += 'T';
+  return f || 'N';
+}
+
+/** Seconds, as Valkey's integer unixtime. */
+const secs = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * catClientInfoString: one CLIENT LIST line (without the newline). Memory
+ * and buffer fields are estimates; `argv` is the executing command's, for
+ * the client running it.
+ */
+export function clientInfoString(ctx: Context, c: Client, argv?: readonly Bytes[]): string {
+  const current = c === ctx.client;
+  // argv-mem: the arguments of the command being executed; inside EXEC that is EXEC's own.
+  let argvMem = 0;
+  if (current && ctx.inExec) argvMem = c.lastCmd === 'exec' ? 4 : 0;
+  else if (current && argv) for (const a of argv) argvMem += a.length;
+  let multiMem = 0;
+  if (c.multi) for (const q of c.multi.queue) for (const a of q.argv) multiMem += a.length + 8;
+  const multi = c.multi ? c.multi.queue.length : c.hasMultiState || c.watched.length > 0 ? 0 : -1;
+  const cmds = current ? Math.max(0, c.totalCommands - 1 - (ctx.inExec ? 1 : 0)) : c.totalCommands;
+  const obufMem = 0;
+  const totMem = 16384 + 650 + argvMem + multiMem + c.name.length;
+  return (
+    `id=${c.id} addr=${c.conn.addr} laddr=${c.conn.laddr} fd=${c.conn.fd} name=${cTrunc(c.name, Infinity)}` +
+    ` age=${secs(ctx.now) - secs(c.createdAt)} idle=${secs(ctx.now) - secs(c.lastInteraction)}` +
+    ` flags=${clientFlags(c)} capa=${c.capa.has('redirect') ? 'r' : ''} db=${c.db}` +
+    ` sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
+    ` multi=${multi} watch=${c.watched.length} qbuf=0 qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem}` +
+    ` rbs=16384 rbp=16384 obl=0 oll=0 omem=${obufMem} tot-mem=${totMem} events=r` +
+    ` cmd=${c.lastCmd} user=${c.user} redir=${c.tracking ? c.tracking.redirect : -1}` +
+    ` resp=${c.resp} lib-name=${cTrunc(c.libName, Infinity)} lib-ver=${cTrunc(c.libVer, Infinity)}` +
+    ` tot-net-in=${c.netIn} tot-net-out=${c.netOut} tot-cmds=${cmds}`
+  );
+}
+
+interface ClientFilter {
+  ids?: Set<bigint>;
+  notIds?: Set<bigint>;
+  type?: string;
+  notType?: string;
+  addr?: Bytes;
+  notAddr?: Bytes;
+  laddr?: Bytes;
+  notLaddr?: Bytes;
+  user?: Bytes;
+  notUser?: Bytes;
+  skipme: boolean;
+  maxAge: number;
+  idle: number;
+  flags?: Bytes;
+  notFlags?: Bytes;
+  name?: Bytes;
+  notName?: Bytes;
+  libName?: Bytes;
+  notLibName?: Bytes;
+  libVer?: Bytes;
+  notLibVer?: Bytes;
+  db: number;
+  notDb: number;
+  capa?: Bytes;
+  notCapa?: Bytes;
+  ip?: Bytes;
+  notIp?: Bytes;
+}
+
+const FILTER_FLAGS = 'OSMPxbtRBdcuAUreTIiEN';
+
+/** getClientTypeByName. */
+function typeByName(name: Bytes): string | undefined {
+  switch (name.toLowerCase()) {
+    case 'normal': return 'normal';
+    case 'slave': case 'replica': return 'replica';
+    case 'pubsub': return 'pubsub';
+    case 'master': case 'primary': return 'primary';
+    default: return undefined;
+  }
+}
+
+/** getIntFromObjectOrReply with a custom message. */
+function getInt(s: Bytes, msg: string): number {
+  return getRangeLong(s, -2147483648, 2147483647, msg);
+}
+
+/** parseClientFiltersOrReply. */
+function parseFilters(engine: Engine, argv: readonly Bytes[], index: number, f: ClientFilter): void {
+  const argc = argv.length;
+  const fmt = (m: string) => new CommandError(oneLine('ERR ' + m));
+  while (index < argc) {
+    const opt = argv[index]!.toLowerCase();
+    const more = argc > index + 1;
+    const val = argv[index + 1]!;
+    if (opt === 'id' || opt === 'not-id') {
+      const set = (opt === 'id' ? (f.ids ??= new Set()) : (f.notIds ??= new Set()));
+      index++;
+      while (index < argc) {
+        const id = parseLongLong(argv[index]!);
+        if (id === null) break;
+        if (id < 1n) throw Err.generic('client-id should be greater than 0');
+        set.add(id);
+        index++;
+      }
+      continue;
+    }
+    if (!more) throw Err.syntax();
+    switch (opt) {
+      case 'maxage': {
+        const v = getLongLong(val, 'maxage is not an integer or out of range');
+        if (v <= 0n) throw Err.generic('maxage should be greater than 0');
+        f.maxAge = Number(v);
+        break;
+      }
+      case 'idle': {
+        const v = getLongLong(val, 'idle is not an integer or out of range');
+        if (v <= 0n) throw Err.generic('idle should be greater than 0');
+        f.idle = Number(v);
+        break;
+      }
+      case 'type':
+      case 'not-type': {
+        const t = typeByName(val);
+        if (t === undefined) throw fmt(`Unknown client type '${cTrunc(val, Infinity)}'`);
+        if (opt === 'type') f.type = t;
+        else f.notType = t;
+        break;
+      }
+      case 'addr': f.addr = val; break;
+      case 'not-addr': f.notAddr = val; break;
+      case 'laddr': f.laddr = val; break;
+      case 'not-laddr': f.notLaddr = val; break;
+      case 'user':
+      case 'not-user':
+        if (val !== 'default') throw fmt(`No such user '${cTrunc(val, Infinity)}'`);
+        if (opt === 'user') f.user = val;
+        else f.notUser = val;
+        break;
+      case 'skipme':
+        if (isToken(val, 'YES')) f.skipme = true;
+        else if (isToken(val, 'NO')) f.skipme = false;
+        else throw Err.syntax();
+        break;
+      case 'flags':
+      case 'not-flags':
+        for (const ch of cTrunc(val, Infinity)) {
+          if (!FILTER_FLAGS.includes(ch)) {
+            throw fmt(opt === 'flags'
+              ? `Unknown flags found in the provided filter: ${cTrunc(val, Infinity)}`
+              : `Unknown flags found in the NOT-FLAGS filter: ${cTrunc(val, Infinity)}`);
+          }
+        }
+        if (opt === 'flags') f.flags = val;
+        else f.notFlags = val;
+        break;
+      case 'name': f.name = val; break;
+      case 'not-name': f.notName = val; break;
+      case 'lib-name': f.libName = val; break;
+      case 'not-lib-name': f.notLibName = val; break;
+      case 'lib-ver': f.libVer = val; break;
+      case 'not-lib-ver': f.notLibVer = val; break;
+      case 'db':
+      case 'not-db': {
+        const label = opt === 'db' ? 'DB' : 'NOT-DB';
+        const v = getInt(val, `${label} is not an integer or out of range`);
+        if (v < 0 || v >= engine.databases) throw fmt(`${label} number should be between 0 and ${engine.databases - 1}`);
+        if (opt === 'db') f.db = v;
+        else f.notDb = v;
+        break;
+      }
+      case 'capa':
+      case 'not-capa':
+        for (const ch of cTrunc(val, Infinity)) {
+          if (ch !== 'r') {
+            throw fmt(opt === 'capa'
+              ? `Unknown capa found in the provided filter: ${cTrunc(val, Infinity)}`
+              : `Unknown capa found in the NOT-CAPA filter: ${cTrunc(val, Infinity)}`);
+          }
+        }
+        if (opt === 'capa') f.capa = val;
+        else f.notCapa = val;
+        break;
+      case 'ip': f.ip = cTrunc(val, Infinity); break;
+      case 'not-ip': f.notIp = cTrunc(val, Infinity); break;
+      default:
+        throw Err.syntax();
+    }
+    index += 2;
+  }
+}
+
+function newFilter(skipme: boolean): ClientFilter {
+  return { skipme, maxAge: 0, idle: 0, db: -1, notDb: -1 };
+}
+
+/** clientMatchesFlagFilter: every flag of the filter is set on the client. */
+function matchesFlags(c: Client, filter: Bytes): boolean {
+  const flags = clientFlags(c);
+  for (const ch of cTrunc(filter, Infinity)) {
+    if (ch === 'N') {
+      if (flags !== 'N') return false;
+    } else if (!flags.includes(ch)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function matchesCapa(c: Client, filter: Bytes): boolean {
+  for (const ch of cTrunc(filter, Infinity)) if (ch !== 'r' || !c.capa.has('redirect')) return false;
+  return true;
+}
+
+/** clientMatchesIpFilter: the peer address is exactly ip:port (or [ip]:port), port not 0. */
+function matchesIp(c: Client, ip: string): boolean {
+  let p = c.conn.addr;
+  if (p[0] === '[') p = p.slice(1);
+  if (!p.startsWith(ip)) return false;
+  p = p.slice(ip.length);
+  if (p[0] === ']') p = p.slice(1);
+  if (p[0] !== ':') return false;
+  return p[1] !== '0';
+}
+
+/** strcmp on C strings (the filter stops at a NUL byte). */
+const cEq = (a: Bytes, b: Bytes) => cTrunc(a, Infinity) === cTrunc(b, Infinity);
+
+function matches(ctx: Context, c: Client, f: ClientFilter): boolean {
+  const now = secs(ctx.now);
+  if (f.addr !== undefined && !cEq(c.conn.addr, f.addr)) return false;
+  if (f.laddr !== undefined && !cEq(c.conn.laddr, f.laddr)) return false;
+  if (f.type !== undefined && clientType(c) !== f.type) return false;
+  if (f.ids && !f.ids.has(BigInt(c.id))) return false;
+  if (f.user !== undefined && c.user !== f.user) return false;
+  if (f.skipme && c === ctx.client) return false;
+  if (f.maxAge !== 0 && now - secs(c.createdAt) < f.maxAge) return false;
+  if (f.idle !== 0 && now - secs(c.lastInteraction) < f.idle) return false;
+  if (f.flags !== undefined && !matchesFlags(c, f.flags)) return false;
+  if (f.name !== undefined && (c.name === '' || !cEq(c.name, f.name))) return false;
+  if (f.libName !== undefined && (c.libName === '' || c.libName !== f.libName)) return false;
+  if (f.libVer !== undefined && (c.libVer === '' || c.libVer !== f.libVer)) return false;
+  if (f.db !== -1 && c.db !== f.db) return false;
+  if (f.capa !== undefined && !matchesCapa(c, f.capa)) return false;
+  if (f.ip !== undefined && !matchesIp(c, f.ip)) return false;
+
+  if (f.notAddr !== undefined && cEq(c.conn.addr, f.notAddr)) return false;
+  if (f.notLaddr !== undefined && cEq(c.conn.laddr, f.notLaddr)) return false;
+  if (f.notType !== undefined && clientType(c) === f.notType) return false;
+  if (f.notIds && f.notIds.has(BigInt(c.id))) return false;
+  if (f.notUser !== undefined && c.user === f.notUser) return false;
+  if (f.notFlags !== undefined && matchesFlags(c, f.notFlags)) return false;
+  if (f.notName !== undefined && c.name !== '' && cEq(c.name, f.notName)) return false;
+  if (f.notLibName !== undefined && c.libName !== '' && c.libName === f.notLibName) return false;
+  if (f.notLibVer !== undefined && c.libVer !== '' && c.libVer === f.notLibVer) return false;
+  if (f.notDb !== -1 && c.db === f.notDb) return false;
+  if (f.notCapa !== undefined && matchesCapa(c, f.notCapa)) return false;
+  if (f.notIp !== undefined && matchesIp(c, f.notIp)) return false;
+  return true;
+}
+
+// --------------------------------------------------------------- HELLO ---
+
+function helloReply(ctx: Context): Reply {
+  const c = ctx.client;
+  const cluster = ctx.engine.config.getBool('cluster-enabled');
+  const az = ctx.engine.config.get('availability-zone');
+  const pairs: [Reply, Reply][] = [
+    [R.bulk('server'), R.bulk('valkey')],
+    [R.bulk('version'), R.bulk(VALKEY_VERSION)],
+    [R.bulk('proto'), R.int(c.resp)],
+    [R.bulk('id'), R.int(c.id)],
+    [R.bulk('mode'), R.bulk(cluster ? 'cluster' : 'standalone')],
+    [R.bulk('role'), R.bulk('master')],
+    [R.bulk('modules'), R.array([R.map([
+      [R.bulk('name'), R.bulk('lua')],
+      [R.bulk('ver'), R.int(1)],
+      [R.bulk('path'), R.bulk('lua')],
+      [R.bulk('args'), R.emptyArray],
+    ])])],
+  ];
+  if (az !== '') pairs.push([R.bulk('availability_zone'), R.bulk(az)]);
+  if (ctx.engine.config.getBool('extended-redis-compatibility')) {
+    pairs[0] = [R.bulk('server'), R.bulk('redis')];
+    pairs[1] = [R.bulk('version'), R.bulk('7.2.4')];
+  }
+  return R.map(pairs);
+}
+
+const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> ' +
+  'AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
+
+// --------------------------------------------------------------- RESET ---
+
+/** clearClientConnectionState. */
+function resetClient(ctx: Context): void {
+  const c = ctx.client;
+  for (const hook of connectionResetHooks) hook(ctx);
+  c.tracking = null;
+  c.db = 0;
+  c.resp = 2;
+  c.user = 'default';
+  c.authenticated = !ctx.engine.authRequired;
+  ctx.engine.unwatchAll(c);
+  c.multi = null;
+  c.dirtyCas = false;
+  c.channels.clear();
+  c.patterns.clear();
+  c.shardChannels.clear();
+  c.name = '';
+  c.readonly = false;
+  c.replyMode = 'on';
+  c.noTouch = false;
+  c.noEvict = false;
+}
+
+// ------------------------------------------------------------ commands ---
+
+const CLIENT_HELP = [
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'CAPA <option> [options...]',
+  '    The client claims its some capability options. Options are:',
+  '    * REDIRECT',
+  '      The client can handle redirection during primary and replica failover in standalone mode.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address.',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to the specified local address.',
+  '    * TYPE (NORMAL|PRIMARY|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  '    * ID <client-id> [<client-id>...]',
+  '      Kill connections by client IDs.',
+  '    * MAXAGE <maxage>',
+  '      Kill connections older than the specified age.',
+  '    * FLAGS <flags>',
+  '      Kill connections that include the specified flags.',
+  '    * NAME <client-name>',
+  '      Kill connections with the specified name.',
+  '    * IDLE <idle>',
+  '      Kill connections with idle time greater than or equal to <idle> seconds.',
+  '    * LIB-NAME <library-name>',
+  '      Kill connections with the specified library name.',
+  '    * LIB-VER <library-version>',
+  '      Kill connections with the specified library version.',
+  '    * DB <db-id>',
+  '      Kill connections currently operating on the specified database ID.',
+  '    * CAPA <capa>',
+  '      Kill connections currently with the specified capa.',
+  '    * IP <ip>',
+  '      Kill connections made from the specified ip.',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|PRIMARY|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  '    * USER <username>',
+  '      Return clients authenticated by <username>.',
+  '    * ADDR <ip:port>',
+  '      Return clients connected from the specified address.',
+  '    * LADDR <ip:port>',
+  '      Return clients connected to the specified local address.',
+  '    * ID <client-id> [<client-id>...]',
+  '      Return clients with the specified IDs.',
+  '    * SKIPME (YES|NO)',
+  '      Exclude the current client from the list (default: no).',
+  '    * MAXAGE <maxage>',
+  '      List connections older than the specified age.',
+  '    * FLAGS <flags>',
+  '      Return clients with the specified flags.',
+  '    * NAME <client-name>',
+  '      Return clients with the specified name.',
+  '    * IDLE <idle>',
+  '      Return clients with idle time greater than or equal to <idle> seconds.',
+  '    * LIB-NAME <lib-name>',
+  '      Return clients with the specified lib name.',
+  '    * LIB-VER <lib-version>',
+  '      Return clients with the specified lib version.',
+  '    * DB <db-id>',
+  '      Return clients currently operating on the specified database ID.',
+  '    * CAPA <capa>',
+  '      Return connections currently with the specified capa.',
+  '    * IP <ip>',
+  '      Return connections made from the specified ip.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'SETINFO <option> <value>',
+  '    Set client meta attr. Options are:',
+  '    * LIB-NAME: the client lib name.',
+  '    * LIB-VER: the client lib version.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'NO-TOUCH (ON|OFF)',
+  '    Will not touch LRU/LFU stats when this mode is on.',
+  'IMPORT-SOURCE (ON|OFF)',
+  '    Mark this connection as an import source if import-mode is enabled.',
+  "    Sync tools can set their connections into 'import-source' state to visit",
+  '    expired keys.',
+];
+
+/** An ON|OFF switch (CLIENT NO-EVICT, NO-TOUCH): anything else is a syntax error. */
+function onOff(arg: Bytes): boolean {
+  if (isToken(arg, 'ON')) return true;
+  if (isToken(arg, 'OFF')) return false;
+  throw Err.syntax();
+}
 
 export const connectionCommands: CommandGroup = {
-  ping: (_ctx, argv) => (argv.length === 2 ? R.bulk(argv[1]!) : R.pong),
+  ping(ctx, argv) {
+    if (argv.length > 2) throw Err.wrongArity('ping');
+    if (ctx.client.inPubSub && ctx.resp === 2) return R.array([R.bulk('pong'), R.bulk(argv.length === 1 ? '' : argv[1]!)]);
+    return argv.length === 2 ? R.bulk(argv[1]!) : R.pong;
+  },
+
   echo: (_ctx, argv) => R.bulk(argv[1]!),
+
+  quit(ctx) {
+    ctx.client.closing = true;
+    return R.ok;
+  },
+
+  reset(ctx) {
+    resetClient(ctx);
+    return R.simple('RESET');
+  },
+
+  select(ctx, argv) {
+    const v = getRangeLong(argv[1]!, -2147483648, 2147483647);
+    if (v < 0 || v >= ctx.engine.databases) throw Err.dbIndexOutOfRange();
+    ctx.client.db = v;
+    return R.ok;
+  },
+
+  auth(ctx, argv) {
+    if (argv.length > 3) throw Err.syntax();
+    let user: Bytes;
+    let pass: Bytes;
+    if (argv.length === 2) {
+      if (defaultUserNoPass(ctx.engine)) {
+        throw Err.generic('AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
+      }
+      user = 'default';
+      pass = argv[1]!;
+    } else {
+      user = argv[1]!;
+      pass = argv[2]!;
+    }
+    if (!authenticate(ctx.engine, ctx.client, user, pass)) throw Err.raw(WRONGPASS);
+    return R.ok;
+  },
+
+  hello(ctx, argv) {
+    let ver = 0;
+    let next = 1;
+    if (argv.length >= 2) {
+      const v = getLongLong(argv[next++]!, 'Protocol version is not an integer or out of range');
+      if (v < 2n || v > 3n) throw Err.raw('NOPROTO unsupported protocol version');
+      ver = Number(v);
+    }
+    let auth: [Bytes, Bytes] | undefined;
+    let name: Bytes | undefined;
+    for (let j = next; j < argv.length; j++) {
+      const more = argv.length - 1 - j;
+      const opt = argv[j]!;
+      if (isToken(opt, 'AUTH') && more >= 2) {
+        auth = [argv[j + 1]!, argv[j + 2]!];
+        j += 2;
+      } else if (isToken(opt, 'SETNAME') && more) {
+        name = argv[j + 1]!;
+        if (!validAttr(name)) throw Err.raw(BAD_NAME);
+        j++;
+      } else {
+        throw Err.generic(`Syntax error in HELLO option '${cTrunc(opt, Infinity)}'`);
+      }
+    }
+    const c = ctx.client;
+    if (auth && !authenticate(ctx.engine, c, auth[0], auth[1])) throw Err.raw(WRONGPASS);
+    if (!c.authenticated && ctx.engine.authRequired) throw Err.raw(HELLO_NOAUTH);
+    if (name !== undefined) c.name = name;
+    if (ver) c.resp = ver as 2 | 3;
+    return helloReply(ctx);
+  },
+
+  // --- CLIENT ---
+
+  'client|help': (_ctx, argv) => helpReply(argv[0]!, CLIENT_HELP),
+
+  'client|id': (ctx) => R.int(ctx.client.id),
+
+  'client|setname'(ctx, argv) {
+    const name = argv[2]!;
+    if (!validAttr(name)) throw Err.raw(BAD_NAME);
+    ctx.client.name = name;
+    return R.ok;
+  },
+
+  'client|getname': (ctx) => (ctx.client.name === '' ? R.null : R.bulk(ctx.client.name)),
+
+  'client|info': (ctx, argv) => R.verbatim(clientInfoString(ctx, ctx.client, argv) + '\n'),
+
+  'client|list'(ctx, argv) {
+    let f: ClientFilter | undefined;
+    if (argv.length > 3) {
+      f = newFilter(false);
+      parseFilters(ctx.engine, argv, 2, f);
+    } else if (argv.length !== 2) {
+      throw Err.syntax();
+    }
+    let out = '';
+    for (const c of ctx.engine.clients.values()) {
+      if (f && !matches(ctx, c, f)) continue;
+      out += clientInfoString(ctx, c, argv) + '\n';
+    }
+    return R.verbatim(out);
+  },
+
+  'client|kill'(ctx, argv) {
+    let f: ClientFilter;
+    const oldStyle = argv.length === 3;
+    if (oldStyle) {
+      f = newFilter(false);
+      f.addr = argv[2]!;
+    } else if (argv.length > 3) {
+      f = newFilter(true);
+      parseFilters(ctx.engine, argv, 2, f);
+    } else {
+      throw Err.syntax();
+    }
+    let killed = 0;
+    let self = false;
+    for (const c of [...ctx.engine.clients.values()]) {
+      if (!matches(ctx, c, f)) continue;
+      if (c === ctx.client) self = true;
+      else c.sink.close();
+      killed++;
+    }
+    if (self) ctx.client.closing = true;
+    if (oldStyle) {
+      if (killed === 0) throw Err.generic('No such client');
+      return R.ok;
+    }
+    return R.int(killed);
+  },
+
+  'client|setinfo'(ctx, argv) {
+    const attr = argv[2]!;
+    const val = argv[3]!;
+    const lower = attr.toLowerCase();
+    if (lower !== 'lib-name' && lower !== 'lib-ver') throw Err.generic(`Unrecognized option '${cTrunc(attr, Infinity)}'`);
+    if (!validAttr(val)) throw Err.generic(`${cTrunc(attr, Infinity)} cannot contain spaces, newlines or special characters.`);
+    if (lower === 'lib-name') ctx.client.libName = val;
+    else ctx.client.libVer = val;
+    return R.ok;
+  },
+
+  'client|no-evict'(ctx, argv) {
+    ctx.client.noEvict = onOff(argv[2]!);
+    return R.ok;
+  },
+
+  'client|no-touch'(ctx, argv) {
+    ctx.client.noTouch = onOff(argv[2]!);
+    return R.ok;
+  },
+
+  'client|reply'(ctx, argv) {
+    const c = ctx.client;
+    const mode = argv[2]!;
+    if (isToken(mode, 'ON')) {
+      c.replyMode = 'on';
+      c.dropReplies = 0;
+      return R.ok;
+    }
+    if (isToken(mode, 'OFF')) {
+      c.replyMode = 'off';
+      return R.ok; // dropped: the mode is off now
+    }
+    if (isToken(mode, 'SKIP')) {
+      // No reply of its own, and the next command's is dropped too.
+      if (c.replyMode !== 'off') c.dropReplies = 2;
+      return R.ok;
+    }
+    throw Err.syntax();
+  },
+
+  'client|capa'(ctx, argv) {
+    for (let i = 2; i < argv.length; i++) if (isToken(argv[i]!, 'REDIRECT')) ctx.client.capa.add('redirect');
+    return R.ok;
+  },
+
+  'client|unblock'(ctx, argv) {
+    let error = false;
+    if (argv.length === 4) {
+      if (isToken(argv[3]!, 'TIMEOUT')) error = false;
+      else if (isToken(argv[3]!, 'ERROR')) error = true;
+      else throw Err.generic('CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    }
+    const id = getLongLong(argv[2]!);
+    const target = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER) ? ctx.engine.clients.get(Number(id)) : undefined;
+    if (!target || !target.blocked) return R.int(0);
+    const ok = ctx.engine.unblockWith(target, error ? R.error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : 'timeout');
+    return R.int(ok ? 1 : 0);
+  },
 };

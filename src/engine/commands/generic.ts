@@ -1,4 +1,469 @@
-/** Generic keyspace commands: DEL, EXPIRE, SCAN, OBJECT... (Valkey group "generic"). */
-import type { CommandGroup } from '../command.js';
+/**
+ * Generic keyspace commands (Valkey group "generic"): DEL, UNLINK, EXISTS,
+ * TYPE, RENAME(NX), COPY, MOVE, KEYS, SCAN, RANDOMKEY, TOUCH, OBJECT, the
+ * EXPIRE/TTL family, PERSIST, WAIT and WAITAOF. Behaviour follows db.c,
+ * expire.c, object.c and replication.c of Valkey 9.1.2.
+ */
+import { R, type Bytes, type Reply } from '../../protocol/index.js';
+import { getLongLong, getPositiveLong, getRangeLong, isToken, LLONG_MAX, LLONG_MIN, parseLongLong } from '../args.js';
+import type { CommandGroup, HandlerResult } from '../command.js';
+import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, lfuState, type Context } from '../context.js';
+import { Err, cTrunc } from '../errors.js';
+import { globMatch } from '../keyspace/glob.js';
+import { expireTimeOf, isIntEncodable, type Entry, type Keyspace, type ValueType } from '../keyspace/keyspace.js';
+import { markNotIntEncoded, stringEncoding } from '../types/string.js';
 
-export const genericCommands: CommandGroup = {};
+// --- per-type hooks ---------------------------------------------------------
+
+/** What the generic commands need to know about a value type. */
+interface ValueTypeOps {
+  /** OBJECT ENCODING. */
+  encoding(e: Entry): string;
+  /** COPY: an independent copy of the value (strings are immutable). */
+  dup(value: unknown): unknown;
+  /**
+   * After RENAME, MOVE or COPY placed `e` under `key` (expiry set): keep the
+   * encoding the value had (`was`) where the keyspace alone cannot tell.
+   */
+  placed?(e: Entry, key: Bytes, was: string): void;
+}
+
+/** One row per value type; list/set/zset/hash/stream add theirs when they land. */
+const VALUE_TYPES: { readonly [T in ValueType]?: ValueTypeOps } = {
+  string: {
+    encoding: stringEncoding,
+    dup: (v) => v,
+    // An integer-looking 'embstr' (INCRBYFLOAT's "2") stays a string object, and turns raw if it no longer fits.
+    placed(e, key, was) {
+      if (was === 'embstr' && isIntEncodable(e.value as string)) markNotIntEncoded(e, key);
+    },
+  },
+};
+
+function typeOps(type: ValueType): ValueTypeOps {
+  const ops = VALUE_TYPES[type];
+  if (ops === undefined) throw Err.generic(`valkey-double has no ${type} support in the generic commands yet`);
+  return ops;
+}
+
+// --- helpers ----------------------------------------------------------------
+
+/** A bigint reply as a plain number when it is exact. */
+function intReply(v: bigint): Reply {
+  const n = Number(v);
+  return R.int(Number.isSafeInteger(n) ? n : v);
+}
+
+/** selectDb's check for a DB index given as argument (getIntFromObjectOrReply first). */
+function targetDb(ctx: Context, arg: Bytes): Keyspace {
+  const id = getRangeLong(arg, -2147483648, 2147483647);
+  if (id < 0 || id >= ctx.engine.databases) throw Err.dbIndexOutOfRange();
+  return ctx.engine.db(id);
+}
+
+/** addReplyHelp: a header naming the command, the lines, and the HELP footer, as status replies. */
+function helpReply(argv0: Bytes, lines: readonly string[]): Reply {
+  const all = [`${argv0.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Print this help.'];
+  return R.array(all.map((l) => R.simple(l)));
+}
+
+/**
+ * string2ull as SCAN parses its cursor: string2ll for non-negative values,
+ * else strtoull (leading spaces, a sign, leading zeros; a '-' wraps).
+ * Returns null for an invalid cursor.
+ */
+export function parseScanCursor(s: Bytes): bigint | null {
+  const ll = parseLongLong(s);
+  if (ll !== null) return ll < 0n ? null : ll;
+  const nul = s.indexOf('\0');
+  const c = nul >= 0 ? s.slice(0, nul) : s;
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(c);
+  if (!m) return null;
+  const v = BigInt(m[2]!);
+  if (v > 0xffffffffffffffffn) return null; // ERANGE
+  return m[1] === '-' ? (0x10000000000000000n - v) & 0xffffffffffffffffn : v;
+}
+
+// --- DEL, EXISTS, TYPE, TOUCH -----------------------------------------------
+
+function del(ctx: Context, argv: readonly Bytes[]): Reply {
+  let n = 0;
+  for (let j = 1; j < argv.length; j++) {
+    const key = argv[j]!;
+    // expireIfNeeded first: an expired key is reported as expired, not deleted.
+    if (ctx.db.lookup(key, ctx.now) === undefined) continue;
+    ctx.db.delete(key);
+    ctx.wrote(key, 'g', 'del');
+    n++;
+  }
+  return R.int(n);
+}
+
+// --- RENAME, MOVE, COPY -----------------------------------------------------
+
+function rename(ctx: Context, argv: readonly Bytes[], nx: boolean): Reply {
+  const src = argv[1]!;
+  const dst = argv[2]!;
+  const e = ctx.write(src);
+  if (e === undefined) throw Err.noSuchKey();
+  if (src === dst) return nx ? R.int(0) : R.ok;
+  if (ctx.write(dst) !== undefined) {
+    if (nx) return R.int(0);
+    ctx.db.delete(dst);
+  }
+  const ops = VALUE_TYPES[e.type];
+  const was = ops?.placed ? ops.encoding(e) : '';
+  ctx.db.delete(src);
+  ctx.db.adopt(dst, e, ctx.now);
+  ops?.placed?.(e, dst, was);
+  ctx.modified(src);
+  ctx.modified(dst);
+  ctx.notify('g', 'rename_from', src);
+  ctx.notify('g', 'rename_to', dst);
+  ctx.dirty();
+  return nx ? R.int(1) : R.ok;
+}
+
+function move(ctx: Context, argv: readonly Bytes[]): Reply {
+  const key = argv[1]!;
+  const src = ctx.db;
+  const dst = targetDb(ctx, argv[2]!);
+  if (src === dst) throw Err.sameObject();
+  const e = ctx.write(key);
+  if (e === undefined) return R.int(0);
+  if (ctx.write(key, undefined, dst) !== undefined) return R.int(0);
+  const ops = VALUE_TYPES[e.type];
+  const was = ops?.placed ? ops.encoding(e) : '';
+  src.delete(key);
+  dst.adopt(key, e, ctx.now);
+  ops?.placed?.(e, key, was);
+  ctx.modified(key, src);
+  ctx.modified(key, dst);
+  ctx.notify('g', 'move_from', key, src);
+  ctx.notify('g', 'move_to', key, dst);
+  ctx.dirty();
+  return R.int(1);
+}
+
+function copy(ctx: Context, argv: readonly Bytes[]): Reply {
+  const key = argv[1]!;
+  const newkey = argv[2]!;
+  let dst = ctx.db;
+  let replace = false;
+  for (let j = 3; j < argv.length; j++) {
+    if (isToken(argv[j], 'REPLACE')) {
+      replace = true;
+    } else if (isToken(argv[j], 'DB') && j + 1 < argv.length) {
+      dst = targetDb(ctx, argv[++j]!);
+    } else {
+      throw Err.syntax();
+    }
+  }
+  if (dst === ctx.db && key === newkey) throw Err.sameObject();
+  const e = ctx.read(key);
+  if (e === undefined) return R.int(0);
+  let overwrite = false;
+  if (ctx.write(newkey, undefined, dst) !== undefined) {
+    if (!replace) return R.int(0);
+    overwrite = true;
+  }
+  const ops = typeOps(e.type);
+  const value = ops.dup(e.value);
+  if (overwrite) dst.delete(newkey);
+  const made = dst.set(newkey, e.type, value, ctx.now, { raw: e.raw });
+  if (e.expireAt !== 0) dst.setExpire(made, newkey, expireTimeOf(e));
+  ops.placed?.(made, newkey, ops.encoding(e));
+  ctx.modified(newkey, dst);
+  ctx.notify('g', 'copy_to', newkey, dst);
+  ctx.dirty();
+  return R.int(1);
+}
+
+// --- KEYS, SCAN, RANDOMKEY --------------------------------------------------
+
+function keys(ctx: Context, argv: readonly Bytes[]): Reply {
+  const pattern = argv[1]!;
+  const all = pattern === '*';
+  const out: Reply[] = [];
+  const db = ctx.db;
+  for (const [k, e] of db.entries()) {
+    // KEYS skips expired keys without deleting them.
+    if ((all || globMatch(pattern, k)) && !db.isExpired(e, ctx.now)) out.push(R.bulk(k));
+  }
+  return R.array(out);
+}
+
+const TYPE_NAMES: ReadonlyMap<string, ValueType> = new Map<string, ValueType>(
+  (['string', 'list', 'set', 'zset', 'hash', 'stream'] as const).map((t) => [t, t]),
+);
+
+function scan(ctx: Context, argv: readonly Bytes[]): Reply {
+  const cursor = parseScanCursor(argv[1]!);
+  if (cursor === null) throw Err.generic('invalid cursor');
+  let count = 10;
+  let pattern: Bytes | undefined;
+  let type: ValueType | undefined;
+  for (let i = 2; i < argv.length; ) {
+    const opt = argv[i]!;
+    const more = argv.length - i >= 2;
+    if (more && isToken(opt, 'COUNT')) {
+      count = Number(getLongLong(argv[i + 1]!));
+      if (count < 1) throw Err.syntax();
+      i += 2;
+    } else if (more && isToken(opt, 'MATCH')) {
+      const p = argv[i + 1]!;
+      pattern = p === '*' ? undefined : p;
+      i += 2;
+    } else if (more && isToken(opt, 'TYPE')) {
+      const name = argv[i + 1]!;
+      type = TYPE_NAMES.get(cTrunc(name, Infinity).toLowerCase());
+      if (type === undefined) throw Err.generic(`unknown type name '${cTrunc(name, Infinity)}'`);
+      i += 2;
+    } else if (isToken(opt, 'NOVALUES')) {
+      throw Err.generic('NOVALUES option can only be used in HSCAN');
+    } else if (isToken(opt, 'NOSCORES')) {
+      throw Err.generic('NOSCORES option can only be used in ZSCAN');
+    } else {
+      throw Err.syntax();
+    }
+  }
+  const db = ctx.db;
+  const start = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
+  const step = db.scan(start, count);
+  const out: Reply[] = [];
+  for (const k of step.keys) {
+    const e = db.peek(k);
+    if (e === undefined) continue;
+    if (type !== undefined && e.type !== type) continue;
+    if (pattern !== undefined && !globMatch(pattern, k)) continue;
+    // An expired key that passed the filters is deleted on the way (expireIfNeeded).
+    if (db.isExpired(e, ctx.now)) {
+      db.deleteExpired(k);
+      continue;
+    }
+    out.push(R.bulk(k));
+  }
+  return R.array([R.bulk(String(step.next)), R.array(out)]);
+}
+
+function randomkey(ctx: Context): Reply {
+  const db = ctx.db;
+  const rng = ctx.engine.rng;
+  const pick = (n: number) => rng.int(n);
+  while (true) {
+    const k = db.randomKey(pick);
+    if (k === undefined) return R.null;
+    const e = db.peek(k)!;
+    if (db.isExpired(e, ctx.now)) {
+      db.deleteExpired(k);
+      continue;
+    }
+    return R.bulk(k);
+  }
+}
+
+// --- EXPIRE family, TTL family, PERSIST -------------------------------------
+
+const NX = 1;
+const XX = 2;
+const GT = 4;
+const LT = 8;
+
+/** expireGenericCommand: `basetime` is now for the relative forms, 0 for the *AT forms. */
+function expire(ctx: Context, argv: readonly Bytes[], basetime: bigint, seconds: boolean): Reply {
+  const key = argv[1]!;
+  let flags = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const o = argv[j]!;
+    if (isToken(o, 'NX')) flags |= NX;
+    else if (isToken(o, 'XX')) flags |= XX;
+    else if (isToken(o, 'GT')) flags |= GT;
+    else if (isToken(o, 'LT')) flags |= LT;
+    else throw Err.generic(`Unsupported option ${cTrunc(o, Infinity)}`);
+  }
+  if (flags & NX && flags & (XX | GT | LT)) throw Err.generic('NX and XX, GT or LT options at the same time are not compatible');
+  if (flags & GT && flags & LT) throw Err.generic('GT and LT options at the same time are not compatible');
+
+  let when = getLongLong(argv[2]!);
+  if (seconds) {
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) throw Err.invalidExpire(ctx.cmd.fullname);
+    when *= 1000n;
+  }
+  if (when > LLONG_MAX - basetime) throw Err.invalidExpire(ctx.cmd.fullname);
+  when += basetime;
+  if (when < 0n) when = 0n;
+
+  const e = ctx.write(key);
+  if (e === undefined) return R.int(0);
+  if (flags) {
+    const current = expireTimeOf(e);
+    if (flags & NX && current !== -1n) return R.int(0);
+    if (flags & XX && current === -1n) return R.int(0);
+    if (flags & GT && (current === -1n || when <= current)) return R.int(0);
+    if (flags & LT && current !== -1n && when >= current) return R.int(0);
+  }
+  if (when <= BigInt(ctx.now)) {
+    // A time in the past deletes the key, reported as expired.
+    ctx.db.deleteExpired(key);
+    ctx.modified(key);
+    ctx.dirty();
+    return R.int(1);
+  }
+  ctx.db.setExpire(e, key, when);
+  ctx.wrote(key, 'g', 'expire');
+  return R.int(1);
+}
+
+/** ttlGenericCommand: TTL, PTTL, EXPIRETIME, PEXPIRETIME. */
+function ttl(ctx: Context, argv: readonly Bytes[], ms: boolean, abs: boolean): Reply {
+  const e = ctx.read(argv[1]!, undefined, ctx.db, LOOKUP_NOTOUCH);
+  if (e === undefined) return R.int(-2);
+  if (e.expireAt === 0) return R.int(-1);
+  if (e.expireExact === undefined) {
+    let t = abs ? e.expireAt : e.expireAt - ctx.now;
+    if (t < 0) t = 0;
+    return R.int(ms ? t : Math.floor((t + 500) / 1000));
+  }
+  let t = abs ? e.expireExact : e.expireExact - BigInt(ctx.now);
+  if (t < 0n) t = 0n;
+  return intReply(ms ? t : (t + 500n) / 1000n);
+}
+
+function persist(ctx: Context, argv: readonly Bytes[]): Reply {
+  const key = argv[1]!;
+  const e = ctx.write(key);
+  if (e === undefined || !ctx.db.persist(e)) return R.int(0);
+  ctx.wrote(key, 'g', 'persist');
+  return R.int(1);
+}
+
+// --- OBJECT -----------------------------------------------------------------
+
+const OBJECT_HELP = [
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+];
+
+/** objectCommandLookup: no touch, no 'keymiss', but counted as a hit or miss. */
+function objectLookup(ctx: Context, key: Bytes): Entry | undefined {
+  return ctx.read(key, undefined, ctx.db, LOOKUP_NOTOUCH | LOOKUP_NONOTIFY);
+}
+
+/** LRU clock (seconds, 24 bits) as lru_getIdleSecs reads it. */
+function idleSeconds(lru: number, now: number): number {
+  return (Math.floor(now / 1000) - Math.floor(lru / 1000)) & 0xffffff;
+}
+
+// --- WAIT, WAITAOF ----------------------------------------------------------
+
+/** getTimeoutFromObjectOrReply in milliseconds: an absolute deadline, 0 = forever. */
+function parseTimeoutMs(ctx: Context, arg: Bytes): number {
+  const t = parseLongLong(arg);
+  if (t === null) throw Err.generic('timeout is not an integer or out of range');
+  if (t < 0n) throw Err.generic('timeout is negative');
+  if (t === 0n) return 0;
+  if (t > LLONG_MAX - BigInt(ctx.now)) throw Err.generic('timeout is out of range');
+  return Number(t) + ctx.now;
+}
+
+/** With no replicas, a wait for any acknowledgement lasts until its timeout (forever for 0). */
+function waitForReplicas(ctx: Context, deadline: number, reply: () => Reply): HandlerResult {
+  return ctx.engine.block(ctx.client, { deadline, onTimeout: reply, cmd: ctx.cmd.fullname });
+}
+
+// --- the group ----------------------------------------------------------------
+
+export const genericCommands: CommandGroup = {
+  del,
+  unlink: del,
+  exists(ctx, argv) {
+    let n = 0;
+    for (let j = 1; j < argv.length; j++) if (ctx.read(argv[j]!, undefined, ctx.db, LOOKUP_NOTOUCH)) n++;
+    return R.int(n);
+  },
+  type(ctx, argv) {
+    const e = ctx.read(argv[1]!, undefined, ctx.db, LOOKUP_NOTOUCH);
+    return R.simple(e === undefined ? 'none' : e.type);
+  },
+  touch(ctx, argv) {
+    let n = 0;
+    for (let j = 1; j < argv.length; j++) if (ctx.read(argv[j]!)) n++;
+    return R.int(n);
+  },
+  rename: (ctx, argv) => rename(ctx, argv, false),
+  renamenx: (ctx, argv) => rename(ctx, argv, true),
+  move,
+  copy,
+  keys,
+  scan,
+  randomkey,
+  expire: (ctx, argv) => expire(ctx, argv, BigInt(ctx.now), true),
+  pexpire: (ctx, argv) => expire(ctx, argv, BigInt(ctx.now), false),
+  expireat: (ctx, argv) => expire(ctx, argv, 0n, true),
+  pexpireat: (ctx, argv) => expire(ctx, argv, 0n, false),
+  ttl: (ctx, argv) => ttl(ctx, argv, false, false),
+  pttl: (ctx, argv) => ttl(ctx, argv, true, false),
+  expiretime: (ctx, argv) => ttl(ctx, argv, false, true),
+  pexpiretime: (ctx, argv) => ttl(ctx, argv, true, true),
+  persist,
+
+  'object|help': (_ctx, argv) => helpReply(argv[0]!, OBJECT_HELP),
+  'object|encoding'(ctx, argv) {
+    const e = objectLookup(ctx, argv[2]!);
+    return e === undefined ? R.null : R.bulk(typeOps(e.type).encoding(e));
+  },
+  'object|refcount'(ctx, argv) {
+    // Valkey 9 embeds the key in every stored value, so none is shared.
+    return objectLookup(ctx, argv[2]!) === undefined ? R.null : R.int(1);
+  },
+  'object|idletime'(ctx, argv) {
+    const e = objectLookup(ctx, argv[2]!);
+    if (e === undefined) return R.null;
+    if (lfuState(ctx.engine).on) {
+      throw Err.generic(
+        'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    }
+    return R.int(idleSeconds(e.lru, ctx.now));
+  },
+  'object|freq'(ctx, argv) {
+    const e = objectLookup(ctx, argv[2]!);
+    if (e === undefined) return R.null;
+    if (!lfuState(ctx.engine).on) {
+      throw Err.generic(
+        'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    }
+    return R.int(ctx.lfuFrequency(e));
+  },
+
+  wait(ctx, argv) {
+    const numreplicas = getLongLong(argv[1]!);
+    const deadline = parseTimeoutMs(ctx, argv[2]!);
+    // No replica ever acknowledges: 0 at once when that is enough, or when the client may not block.
+    if (numreplicas <= 0n || ctx.inExec) return R.int(0);
+    return waitForReplicas(ctx, deadline, () => R.int(0));
+  },
+  waitaof(ctx, argv) {
+    const numlocal = getRangeLong(argv[1]!, 0, 1);
+    const numreplicas = getPositiveLong(argv[2]!);
+    const deadline = parseTimeoutMs(ctx, argv[3]!);
+    const aof = ctx.engine.config.getBool('appendonly');
+    if (numlocal && !aof) throw Err.generic('WAITAOF cannot be used when numlocal is set but appendonly is disabled.');
+    // Every write is "fsynced" at once when appendonly is on; no replica acknowledges.
+    const acklocal = aof ? 1 : 0;
+    const reply = () => R.array([R.int(acklocal), R.int(0)]);
+    if (numreplicas <= 0 || ctx.inExec) return reply();
+    return waitForReplicas(ctx, deadline, reply);
+  },
+};

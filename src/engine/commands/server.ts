@@ -1,4 +1,293 @@
-/** Server commands: INFO, CONFIG, COMMAND, FLUSHALL, DBSIZE, TIME... (Valkey group "server"). */
+/**
+ * Server commands (Valkey group "server"): INFO, CONFIG, DBSIZE, FLUSHDB,
+ * FLUSHALL, SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, LOLWUT. The COMMAND
+ * container lives in introspection.ts.
+ */
+import { R, type Bytes, type Reply } from '../../protocol/index.js';
+import { getLong, isToken, parseLongLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
+import type { Context } from '../context.js';
+import type { Engine } from '../engine.js';
+import { Err } from '../errors.js';
+import { fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
-export const serverCommands: CommandGroup = {};
+export { serverCounters } from '../info.js';
+
+/** toupper on ASCII letters only (sdstoupper in the C locale). */
+function asciiUpper(s: Bytes): Bytes {
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
+/** addReplyHelp: the usage header, the lines, then HELP. */
+export function helpReply(argv0: Bytes, lines: readonly string[]): Reply {
+  return R.array([
+    R.simple(`${asciiUpper(argv0)} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`),
+    ...lines.map((l) => R.simple(l)),
+    R.simple('HELP'),
+    R.simple('    Print this help.'),
+  ]);
+}
+
+const CONFIG_HELP = [
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+];
+
+// -------------------------------------------------------------- flushing ---
+
+/**
+ * touchAllWatchedKeysInDb: clients watching a key of `emptied` that exists
+ * there (or in `replacedWith`, for SWAPDB) see it changed, with Valkey's
+ * care for keys that were already expired when watched.
+ */
+function touchAllWatched(emptied: Keyspace, replacedWith: Keyspace | null, now: number): void {
+  if (emptied.watched.size === 0) return;
+  for (const [key, set] of [...emptied.watched]) {
+    const inEmptied = emptied.peek(key) !== undefined;
+    const other = replacedWith?.peek(key);
+    if (!inEmptied && other === undefined) continue;
+    for (const wk of [...set]) {
+      if (wk.expired) {
+        if (!replacedWith || other === undefined) {
+          wk.expired = false;
+          continue;
+        } else if (replacedWith.isExpired(other, now)) {
+          continue;
+        }
+      } else if (!inEmptied && other !== undefined && replacedWith!.isExpired(other, now)) {
+        wk.expired = true;
+        continue;
+      }
+      wk.watcher.markDirty();
+    }
+  }
+}
+
+/** getFlushCommandFlags: FLUSHDB / FLUSHALL take SYNC or ASYNC, nothing else. */
+function checkFlushArgs(argv: readonly Bytes[]): boolean {
+  if (argv.length === 1) return true;
+  if (argv.length === 2 && (isToken(argv[1]!, 'SYNC') || isToken(argv[1]!, 'ASYNC'))) return isToken(argv[1]!, 'ASYNC');
+  throw Err.syntax();
+}
+
+/** emptyData for one database or (dbid -1) all; returns how many keys were removed. */
+function emptyData(ctx: Context, dbid: number): number {
+  const dbs = dbid === -1 ? ctx.engine.allDbs() : [ctx.engine.db(dbid)];
+  let removed = 0;
+  for (const db of dbs) touchAllWatched(db, null, ctx.now);
+  for (const db of dbs) removed += db.clear();
+  return removed;
+}
+
+/** rdbSave as far as a server without files goes: the data counts as saved now. */
+function doSave(engine: Engine, now: number): void {
+  engine.stats.dirty = 0;
+  engine.stats.lastSave = Math.floor(now / 1000);
+}
+
+// ----------------------------------------------------------------- CONFIG ---
+
+/** CONFIG GET values that follow the process rather than the table. */
+function processValue(engine: Engine, name: string, value: string): string {
+  if (name === 'port' && engine.process.tcpPort) return String(engine.process.tcpPort);
+  return value;
+}
+
+// ----------------------------------------------------------------- LOLWUT ---
+
+function lolwut(ctx: Context, argv: readonly Bytes[]): Reply {
+  const compat = ctx.engine.config.getBool('extended-redis-compatibility');
+  const opts: LolwutOptions = { rng: ctx.engine.rng, banner: compat ? `Redis ver. ${REDIS_VERSION}` : `Valkey ver. ${VALKEY_VERSION}` };
+  let v = VALKEY_VERSION;
+  let args = argv;
+  if (argv.length >= 3 && isToken(argv[1]!, 'VERSION')) {
+    const ver = getLong(argv[2]!);
+    v = `${BigInt.asUintN(32, BigInt(ver))}.0.0`;
+    args = [argv[0]!, ...argv.slice(3)];
+  }
+  const longArg = (i: number): number | undefined => (i < args.length ? getLong(args[i]!) : undefined);
+  let out: Bytes;
+  if ((v[0] === '5' && v[1] === '.' && v[2] !== '9') || (v[0] === '4' && v[1] === '.' && v[2] === '9')) {
+    const a: number[] = [];
+    for (let i = 1; i <= 3 && i < args.length; i++) a.push(longArg(i)!);
+    out = lolwut5(a, opts);
+  } else if ((v[0] === '6' && v[1] === '.' && v[2] !== '9') || (v[0] === '5' && v[1] === '.' && v[2] === '9')) {
+    const a: number[] = [];
+    for (let i = 1; i <= 2 && i < args.length; i++) a.push(longArg(i)!);
+    out = lolwut6(a, opts);
+  } else if (v[0] === '9') {
+    const n = args.length;
+    if (n === 2 || n === 4 || n > 5) throw Err.generic('Syntax error. Use: LOLWUT [columns rows] [real imaginary]');
+    const cols = longArg(1) ?? 80;
+    const rows = longArg(2) ?? 40;
+    let julia: [number, number] | undefined;
+    if (n === 5) julia = [longDoubleAsFloat(args[3]!), longDoubleAsFloat(args[4]!)];
+    out = lolwut9(cols, rows, julia, opts, fixed2);
+  } else {
+    out = `${opts.banner}\n`;
+  }
+  return R.verbatim(out);
+}
+
+const LD_RE = /^[+-]?(?:(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?|inf(?:inity)?)$/i;
+
+/**
+ * getLongDoubleFromObjectOrReply (string2ld: strtold, no spaces, no nan, no
+ * overflow of a long double) followed by C's conversion to float. Hex floats
+ * are not supported.
+ */
+function longDoubleAsFloat(s: Bytes): number {
+  const m = LD_RE.exec(s);
+  if (!m || s.length >= 5 * 1024 || (m[1] === '' && (m[2] === undefined || m[2] === '') && !/inf/i.test(s))) throw Err.notFloat();
+  const v = Number(/inf/i.test(s) ? s.replace(/inf(inity)?/i, 'Infinity') : s);
+  if (Number.isNaN(v)) throw Err.notFloat();
+  const digits = ((m[1] ?? '') + (m[2] ?? '')).replace(/^0+/, '');
+  if (digits !== '' && !/inf/i.test(s)) {
+    // Decimal exponent of the value, to tell a long double's range from a double's.
+    const intPart = (m[1] ?? '').replace(/^0+/, '');
+    const exp = Number(m[3] ?? 0);
+    const exp10 = intPart !== '' ? exp + intPart.length - 1 : exp - ((m[2] ?? '').search(/[1-9]/) + 1);
+    if (exp10 > 4932) throw Err.notFloat();
+    if (exp10 < -4951) throw Err.notFloat();
+  }
+  return Math.fround(v);
+}
+
+// --------------------------------------------------------------- commands ---
+
+export const serverCommands: CommandGroup = {
+  info: (ctx, argv) => R.verbatim(infoString(ctx, argv.slice(1))),
+
+  dbsize: (ctx) => R.int(ctx.db.size),
+
+  lastsave: (ctx) => R.int(ctx.engine.stats.lastSave),
+
+  time(ctx) {
+    const us = Math.floor(ctx.engine.clock.nowUs());
+    const s = Math.floor(us / 1e6);
+    return R.array([R.bulk(String(s)), R.bulk(String(us - s * 1e6))]);
+  },
+
+  flushdb(ctx, argv) {
+    checkFlushArgs(argv);
+    ctx.dirty(emptyData(ctx, ctx.client.db));
+    return R.ok;
+  },
+
+  flushall(ctx, argv) {
+    checkFlushArgs(argv);
+    ctx.dirty(emptyData(ctx, -1));
+    if (ctx.engine.config.get('save') !== '') {
+      serverCounters(ctx.engine).rdbSaves++;
+      doSave(ctx.engine, ctx.now);
+    }
+    return R.ok;
+  },
+
+  swapdb(ctx, argv) {
+    if (ctx.engine.config.getBool('cluster-enabled')) throw Err.generic('SWAPDB is not allowed in cluster mode');
+    const id1 = intArg(argv[1]!, 'invalid first DB index');
+    const id2 = intArg(argv[2]!, 'invalid second DB index');
+    const n = ctx.engine.databases;
+    if (id1 < 0 || id1 >= n || id2 < 0 || id2 >= n) throw Err.dbIndexOutOfRange();
+    if (id1 !== id2) {
+      const a = ctx.engine.db(id1);
+      const b = ctx.engine.db(id2);
+      touchAllWatched(a, b, ctx.now);
+      touchAllWatched(b, a, ctx.now);
+      a.swapContents(b);
+      // Clients blocked on a key of either database may be served now.
+      for (const db of [a, b]) for (const k of db.keys()) ctx.engine.keyReady(db, k);
+    }
+    ctx.dirty();
+    return R.ok;
+  },
+
+  save(ctx) {
+    serverCounters(ctx.engine).rdbSaves++;
+    doSave(ctx.engine, ctx.now);
+    return R.ok;
+  },
+
+  bgsave(ctx, argv) {
+    if (argv.length > 1) {
+      if (argv.length === 2 && isToken(argv[1]!, 'SCHEDULE')) {
+        // No child process is ever running here, so SCHEDULE starts at once.
+      } else if (argv.length === 2 && isToken(argv[1]!, 'CANCEL')) {
+        throw Err.generic('Background saving is currently not in progress or scheduled');
+      } else {
+        throw Err.syntax();
+      }
+    }
+    const sc = serverCounters(ctx.engine);
+    sc.rdbSaves++;
+    sc.lastBgsaveTimeSec = 0;
+    doSave(ctx.engine, ctx.now);
+    return R.simple(ctx.inExec ? 'Background saving scheduled' : 'Background saving started');
+  },
+
+  lolwut,
+
+  // --- CONFIG ---
+
+  'config|help': (_ctx, argv) => helpReply(argv[0]!, CONFIG_HELP),
+
+  'config|get'(ctx, argv) {
+    const pairs = ctx.engine.config.getMatching(argv.slice(2));
+    return R.map(pairs.map(([k, v]) => [R.bulk(k), R.bulk(processValue(ctx.engine, k.toLowerCase(), v))] as const));
+  },
+
+  'config|set'(ctx, argv) {
+    if (argv.length & 1) throw Err.syntax();
+    const pairs: [string, string][] = [];
+    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
+    ctx.engine.config.setMany(pairs);
+    return R.ok;
+  },
+
+  'config|resetstat'(ctx) {
+    const e = ctx.engine;
+    const s = e.stats;
+    s.connectionsReceived = 0;
+    s.expiredKeys = 0;
+    s.keyspaceHits = 0;
+    s.keyspaceMisses = 0;
+    s.errorReplies = 0;
+    s.rejectedCalls = 0;
+    s.errors.clear();
+    const sc = serverCounters(e);
+    sc.rdbSaves = 0;
+    sc.lazyfreed = 0;
+    const visit = (c: { stats: { calls: number; usec: number; rejected: number; failed: number }; subcommands?: ReadonlyMap<string, unknown> }) => {
+      c.stats.calls = 0;
+      c.stats.usec = 0;
+      c.stats.rejected = 0;
+      c.stats.failed = 0;
+      if (c.subcommands) for (const sub of c.subcommands.values()) visit(sub as typeof c);
+    };
+    for (const c of e.commands.values()) visit(c);
+    // Valkey counts a command once it has run: RESETSTAT itself is the first one counted after the reset.
+    ctx.cmd.stats.calls = 1;
+    s.commandsProcessed = 1;
+    return R.ok;
+  },
+
+  'config|rewrite'() {
+    throw Err.generic('The server is running without a config file');
+  },
+};
+
+/** getIntFromObjectOrReply with a custom message. */
+function intArg(s: Bytes, msg: string): number {
+  const v = parseLongLong(s);
+  if (v === null || v < -2147483648n || v > 2147483647n) throw Err.generic(msg);
+  return Number(v);
+}

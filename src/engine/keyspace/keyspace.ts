@@ -12,14 +12,70 @@ export interface Entry {
   readonly type: ValueType;
   /** string: Bytes; the collection types define their own structures. */
   value: unknown;
-  /** Absolute expiry in epoch ms; 0 when the key is persistent. */
+  /**
+   * Absolute expiry in epoch ms; 0 when the key is persistent. A key is
+   * expired once the time is past it (now > expireAt), as in Valkey.
+   */
   expireAt: number;
+  /** The exact expiry when it is beyond 2^53 ms (PEXPIREAT 9223372036854775807); see `expireTimeOf`. */
+  expireExact?: bigint | undefined;
   /** Last access, epoch ms (OBJECT IDLETIME). */
   lru: number;
-  /** Strings only: the value was built in place (APPEND, SETRANGE, SETBIT...), so it is 'raw'. */
+  /**
+   * LFU state when an LFU maxmemory-policy touched the key: Valkey's packed
+   * (minutes << 8 | counter). Undefined until then (see keyspace/lfu.ts).
+   */
+  lfu?: number | undefined;
+  /**
+   * Strings only: the value is encoded 'raw' rather than 'int'/'embstr'. Set
+   * when it was built in place (APPEND, SETRANGE, SETBIT...), and by the
+   * keyspace when the object no longer fits in an embedded allocation with
+   * its key and expiry (a long key, RENAME, EXPIRE): once raw, always raw.
+   */
   raw: boolean;
   /** Position in SCAN order. */
   seq: number;
+}
+
+/**
+ * Valkey 9 embeds the key, the expiry and a short string value in one
+ * allocation of at most 128 bytes (object.c shouldEmbedStringObject). A string
+ * that stops fitting (longer key, expiry added) becomes 'raw' for good.
+ */
+export function embstrFits(keyLen: number, valLen: number, hasExpire: boolean): boolean {
+  if (valLen > 255) return false;
+  const keyHdr = keyLen < 32 ? 1 : keyLen <= 252 ? 3 : keyLen <= 65530 ? 5 : 9;
+  // robj without its value pointer (8) + key sds with its 1-byte header-size prefix
+  // + optional expiry (8) + the value as an sds8 (3-byte header, NUL).
+  const size = 8 + (1 + keyHdr + keyLen + 1) + (hasExpire ? 8 : 0) + (3 + valLen + 1);
+  return size <= 128;
+}
+
+/** Would Valkey store this string as an integer (tryObjectEncoding: string2l)? */
+export function isIntEncodable(v: string): boolean {
+  const n = v.length;
+  if (n === 0 || n > 20) return false;
+  let i = 0;
+  if (v.charCodeAt(0) === 45) {
+    if (n === 1) return false;
+    i = 1;
+  }
+  const first = v.charCodeAt(i);
+  if (first === 48) return n === 1; // "0" only: no leading zeros, no "-0"
+  if (first < 49 || first > 57) return false;
+  for (let j = i + 1; j < n; j++) {
+    const c = v.charCodeAt(j);
+    if (c < 48 || c > 57) return false;
+  }
+  if (n - i < 19) return true;
+  const b = BigInt(v);
+  return b <= 9223372036854775807n && b >= -9223372036854775808n;
+}
+
+/** The exact expiry of an entry (epoch ms) as a bigint, or -1n when it has none. */
+export function expireTimeOf(e: Entry): bigint {
+  if (e.expireAt === 0) return -1n;
+  return e.expireExact ?? BigInt(e.expireAt);
 }
 
 /** A client's WATCH on one key of one database. */
@@ -33,12 +89,18 @@ export interface WatchedKey {
 
 export interface Watcher {
   /** Set when a watched key is touched; EXEC then fails. */
-  markDirty(): void;
+  /**
+   * A watched key changed: EXEC will fail. `unwatch` also drops all the
+   * watcher's watches (touchWatchedKey does; touchAllWatchedKeysInDb does not).
+   */
+  markDirty(unwatch?: boolean): void;
 }
 
 export interface KeyspaceHooks {
   /** A key was removed by expiry (lazy or active): notify, count, wake. */
   expired(db: Keyspace, key: Bytes): void;
+  /** A key was added (dbAdd): the 'new' keyspace event. */
+  added?(db: Keyspace, key: Bytes): void;
 }
 
 /** The contents of a database, apart from its number and watchers, so SWAPDB can exchange them. */
@@ -73,15 +135,16 @@ export class Keyspace {
     return this.d.map.get(key);
   }
 
+  /** Valkey's timestamp test: a key is expired once `now` is past its expiry. */
   isExpired(e: Entry, now: number): boolean {
-    return e.expireAt !== 0 && e.expireAt <= now;
+    return e.expireAt !== 0 && now > e.expireAt;
   }
 
   /** The live entry; a logically expired key is deleted first (expireIfNeeded). */
   lookup(key: Bytes, now: number): Entry | undefined {
     const e = this.d.map.get(key);
     if (e === undefined) return undefined;
-    if (e.expireAt !== 0 && e.expireAt <= now) {
+    if (e.expireAt !== 0 && now > e.expireAt) {
       this.expireKey(key);
       return undefined;
     }
@@ -92,21 +155,56 @@ export class Keyspace {
     return this.lookup(key, now) !== undefined;
   }
 
-  /** Adds a new key or replaces the value (and type) of an existing one, keeping its SCAN position. */
+  /**
+   * Adds a new key or replaces the value (and type) of an existing one, keeping
+   * its SCAN position. A new key fires the 'new' event (dbAdd); a replaced one
+   * keeps its LFU state (dbSetValue).
+   */
   set(key: Bytes, type: ValueType, value: unknown, now: number, opts: { keepTtl?: boolean; raw?: boolean } = {}): Entry {
     const old = this.d.map.get(key);
-    const entry: Entry = { type, value, expireAt: 0, lru: now, raw: opts.raw ?? false, seq: 0 };
+    const entry: Entry = { type, value, expireAt: 0, expireExact: undefined, lru: now, lfu: undefined, raw: opts.raw ?? false, seq: 0 };
     if (old) {
       entry.seq = old.seq;
-      if (opts.keepTtl) entry.expireAt = old.expireAt;
-      else if (old.expireAt !== 0) this.d.expiresCount--;
+      entry.lfu = old.lfu;
+      if (opts.keepTtl) {
+        entry.expireAt = old.expireAt;
+        entry.expireExact = old.expireExact;
+      } else if (old.expireAt !== 0) this.d.expiresCount--;
     } else {
       entry.seq = this.d.nextSeq++;
       this.d.orderKeys.push(key);
       this.d.orderSeqs.push(entry.seq);
     }
     this.d.map.set(key, entry);
+    if (type === 'string' && !entry.raw) this.fitString(entry, key);
+    if (!old) this.hooks.added?.(this, key);
     return entry;
+  }
+
+  /**
+   * dbAdd of a value that left another key (RENAME, MOVE): the same entry
+   * object, expiry included, under a name that must be free; its access
+   * time and LFU state start over (initObjectLRUOrLFU).
+   */
+  adopt(key: Bytes, e: Entry, now: number): void {
+    e.seq = this.d.nextSeq++;
+    e.lru = now;
+    e.lfu = undefined;
+    this.d.orderKeys.push(key);
+    this.d.orderSeqs.push(e.seq);
+    this.d.map.set(key, e);
+    if (e.expireAt !== 0) {
+      this.d.expiresCount++;
+      this.d.expiry.push(e.expireAt, key);
+    }
+    if (e.type === 'string' && !e.raw) this.fitString(e, key);
+    this.hooks.added?.(this, key);
+  }
+
+  /** A string re-embedded with its key and expiry that no longer fits one allocation turns raw. */
+  private fitString(e: Entry, key: Bytes): void {
+    const v = e.value as string;
+    if (!embstrFits(key.length, v.length, e.expireAt !== 0) && !isIntEncodable(v)) e.raw = true;
   }
 
   delete(key: Bytes): boolean {
@@ -123,11 +221,24 @@ export class Keyspace {
     return true;
   }
 
-  /** Sets an absolute expiry (ms). The caller has checked that `at` is in the future. */
-  setExpire(e: Entry, key: Bytes, at: number): void {
-    if (e.expireAt === 0) this.d.expiresCount++;
-    e.expireAt = at;
-    this.d.expiry.push(at, key);
+  /**
+   * Sets an absolute expiry (ms). The caller has checked that `at` is in the
+   * future. A bigint keeps values beyond 2^53 exact for PEXPIRETIME.
+   */
+  setExpire(e: Entry, key: Bytes, at: number | bigint): void {
+    let ms: number;
+    if (typeof at === 'bigint') {
+      ms = Number(at);
+      e.expireExact = Number.isSafeInteger(ms) ? undefined : at;
+    } else {
+      ms = at;
+      e.expireExact = undefined;
+    }
+    const added = e.expireAt === 0;
+    if (added) this.d.expiresCount++;
+    e.expireAt = ms;
+    if (added && e.type === 'string' && !e.raw) this.fitString(e, key);
+    this.d.expiry.push(ms, key);
     // Rescheduling leaves stale heap entries behind; rebuild when they dominate.
     if (this.d.expiry.size > 1024 && this.d.expiry.size > 4 * this.d.expiresCount) this.rebuildExpiry();
   }
@@ -136,6 +247,7 @@ export class Keyspace {
   persist(e: Entry): boolean {
     if (e.expireAt === 0) return false;
     e.expireAt = 0;
+    e.expireExact = undefined;
     this.d.expiresCount--;
     return true;
   }
@@ -146,9 +258,19 @@ export class Keyspace {
     this.hooks.expired(this, key);
   }
 
-  /** Active expiry: removes every key whose deadline is at or before `now`. */
+  /**
+   * Deletes an existing key as expired ('expired' event, expired_keys stat):
+   * EXPIRE with a time in the past, or GETEX/SET with one.
+   */
+  deleteExpired(key: Bytes): boolean {
+    if (!this.d.map.has(key)) return false;
+    this.expireKey(key);
+    return true;
+  }
+
+  /** Active expiry: removes every key whose expiry is before `now`. */
   expireDue(now: number): void {
-    this.d.expiry.popDue(now, (key, at) => {
+    this.d.expiry.popDue(now - 1, (key, at) => {
       const e = this.d.map.get(key);
       if (e && e.expireAt === at) this.expireKey(key);
     });
@@ -159,9 +281,12 @@ export class Keyspace {
     for (const [k, e] of this.d.map) if (e.expireAt !== 0) this.d.expiry.push(e.expireAt, k);
   }
 
-  /** The earliest scheduled key deadline (may be stale), or Infinity. */
+  /**
+   * The earliest time (ms) at which a key may be expired, or Infinity: one
+   * past the smallest scheduled expiry (may be stale).
+   */
   nextDeadline(): number {
-    return this.d.expiry.peekTime();
+    return this.d.expiry.peekTime() + 1;
   }
 
   /** All keys with entries (including logically expired ones not yet removed). */
@@ -235,7 +360,7 @@ export class Keyspace {
     if (set.size === 0) this.watched.delete(w.key);
   }
 
-  /** signalModifiedKey's WATCH half: mark every client watching `key` dirty. */
+  /** signalModifiedKey's WATCH half (touchWatchedKey): mark every client watching `key` dirty. */
   touch(key: Bytes): void {
     if (this.watched.size === 0) return;
     const set = this.watched.get(key);
@@ -243,12 +368,14 @@ export class Keyspace {
     for (const wk of [...set]) {
       if (wk.expired) {
         if (!this.d.map.has(key)) {
-          // An already-expired key was deleted: logically nothing changed.
+          // The already-expired key was deleted: logically nothing changed.
           wk.expired = false;
           continue;
         }
+        // Valkey leaves the loop here: neither this watcher nor the ones after it are touched.
+        break;
       }
-      wk.watcher.markDirty();
+      wk.watcher.markDirty(true);
     }
   }
 

@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: valkey-benchmark (from the oracle cache) against
+ * valkey-double and against a real valkey-server, same workloads, requests/s
+ * side by side with the ratio mock/real. Also measures start-to-ready.
+ *
+ *   npm run bench                    # all workloads
+ *   npm run bench -- --profile       # also CPU-profile the mock and print its hot path
+ *   npm run bench -- --runs 3        # median of 3 runs per workload
+ *   npm run bench -- --only P1       # workloads whose name contains P1
+ *
+ * The mock runs in its own process (the built CLI if `npm run build` was run,
+ * else the source through tsx), like the real server does.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
+import { createServer } from '../src/index.js';
+import { analyzeProfile, formatProfile } from './profile.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+
+interface Workload {
+  name: string;
+  args: string[];
+}
+
+const N = 200_000;
+const WORKLOADS: Workload[] = [
+  { name: 'set,get -P 1', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '1'] },
+  { name: 'set,get -P 32', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '32'] },
+  { name: 'set,get,incr,mset -P 16', args: ['-t', 'set,get,incr,mset', '-c', '50', '-n', String(N), '-P', '16'] },
+];
+
+/** requests/s per test name ("SET", "GET", "MSET (10 keys)"...) from valkey-benchmark --csv. */
+async function benchmark(bin: string, port: number, w: Workload): Promise<Map<string, number>> {
+  const { stdout } = await run(bin, ['-h', '127.0.0.1', '-p', String(port), '--csv', ...w.args], { maxBuffer: 1 << 24 });
+  const out = new Map<string, number>();
+  for (const line of stdout.split('\n')) {
+    const m = /^"([^"]+)","([\d.]+)"/.exec(line);
+    if (m) out.set(m[1]!, Number(m[2]));
+  }
+  if (out.size === 0) throw new Error(`no results from valkey-benchmark: ${stdout}`);
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Mock {
+  port: number;
+  child: ChildProcess;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the mock CLI in its own process; resolves once it says where it listens. */
+async function startMock(profileDir?: string): Promise<Mock> {
+  const port = await freePort();
+  const built = join(ROOT, 'dist/src/cli.js');
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const args = existsSync(built) ? [...nodeArgs, built] : [...nodeArgs, '--import', 'tsx', join(ROOT, 'src/cli.ts')];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...args, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`mock exited early (${code}): ${out}`)));
+  });
+  const readyMs = performance.now() - t0;
+  return {
+    port,
+    child,
+    readyMs,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** In-process start-to-ready: createServer() until it accepts connections. */
+async function measureStartup(): Promise<{ first: number; median: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    const s = await createServer();
+    times.push(performance.now() - t0);
+    await s.close();
+  }
+  return { first: times[0]!, median: median(times.slice(1)) };
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (x: number) => Math.round(x).toLocaleString('en-US').padStart(12);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      profile: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '1' },
+      only: { type: 'string' },
+    },
+  });
+  const runs = Math.max(1, Number(values.runs));
+  const bin = findOracle();
+  if (!bin || !existsSync(bin.benchmark)) {
+    console.error('valkey-benchmark not found: run `npm run oracle` first (builds Valkey 9 into ~/.cache/valkey-double)');
+    process.exit(1);
+  }
+  const workloads = WORKLOADS.filter((w) => !values.only || w.name.includes(values.only));
+
+  const startup = await measureStartup();
+  console.log(`start-to-ready, in process (createServer until listening): first ${startup.first.toFixed(2)} ms, then median ${startup.median.toFixed(2)} ms`);
+
+  const profileDir = values.profile ? mkdtempSync(join(tmpdir(), 'valkey-double-prof-')) : undefined;
+  const mock = await startMock(profileDir);
+  console.log(`start-to-ready, new process (spawn until "listening"): ${mock.readyMs.toFixed(0)} ms`);
+  const real = await startOracle(bin);
+  console.log(`valkey-double on :${mock.port}; valkey-server ${real.version} on :${real.port}; valkey-benchmark ${runs} run(s) per workload\n`);
+
+  const rows: { workload: string; test: string; mock: number; real: number }[] = [];
+  try {
+    for (const w of workloads) {
+      const m: Map<string, number>[] = [];
+      const r: Map<string, number>[] = [];
+      for (let i = 0; i < runs; i++) {
+        r.push(await benchmark(bin.benchmark, real.port, w));
+        m.push(await benchmark(bin.benchmark, mock.port, w));
+      }
+      for (const test of r[0]!.keys()) {
+        rows.push({
+          workload: w.name,
+          test,
+          mock: median(m.map((x) => x.get(test) ?? 0)),
+          real: median(r.map((x) => x.get(test) ?? 0)),
+        });
+      }
+    }
+  } finally {
+    await mock.stop();
+    await real.stop();
+  }
+
+  console.log(`${pad('workload (-c 50 -n 200000)', 28)}${pad('test', 18)}${'mock req/s'.padStart(12)}${'real req/s'.padStart(12)}   mock/real`);
+  for (const row of rows) {
+    console.log(`${pad(row.workload, 28)}${pad(row.test, 18)}${num(row.mock)}${num(row.real)}   ${(row.mock / row.real).toFixed(2)}x`);
+  }
+
+  if (profileDir) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) {
+      console.error('no CPU profile was written');
+    } else {
+      const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
+      console.log('\n' + formatProfile(analyzeProfile(profile)));
+      console.log(`\n(profile: ${join(profileDir, file)})`);
+    }
+    if (!file) rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,131 @@
+/**
+ * The command line: `npx valkey-double` runs src/cli.ts (built to
+ * dist/src/cli.js). Spawned here from source through tsx, on free ports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { freePort } from '../../conformance/targets/oracle.js';
+import { TestClient } from './support/test-client.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Cli {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exited: Promise<number | null>;
+}
+
+const running: Cli[] = [];
+const clients: TestClient[] = [];
+
+function run(args: string[]): Cli {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const cli: Cli = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
+  child.stdout!.on('data', (d: Buffer) => (cli.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (cli.stderr += d.toString()));
+  running.push(cli);
+  return cli;
+}
+
+async function until(cli: Cli, re: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const m = re.exec(cli.stdout);
+    if (m) return m;
+    if (cli.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no ${re} in output; stdout: ${cli.stdout}; stderr: ${cli.stderr}`);
+}
+
+async function connect(port: number): Promise<TestClient> {
+  const c = await TestClient.connect(port);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const cli of running.splice(0)) {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) {
+      cli.child.kill('SIGKILL');
+      await cli.exited;
+    }
+  }
+});
+
+describe('npx valkey-double', () => {
+  test('listens where told, says so, serves clients, stops on SIGTERM', async () => {
+    const port = await freePort();
+    const cli = run(['--port', String(port)]);
+    const m = await until(cli, /listening on (\S+):(\d+) \((\S+)\)/);
+    expect(m[1]).toBe('127.0.0.1');
+    expect(Number(m[2])).toBe(port);
+    expect(m[3]).toBe(`redis://127.0.0.1:${port}`);
+    const c = await connect(port);
+    expect(await c.call('PING')).toBe('PONG');
+    expect(await c.call('SET', 'k', 'v')).toBe('OK');
+    expect(await c.call('GET', 'k')).toBe('v');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    await c.waitClosed();
+    await expect(TestClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test('--requirepass, --databases and --bind', async () => {
+    const port = await freePort();
+    const cli = run(['--port', String(port), '--requirepass', 'pw', '--databases', '2', '--bind', '127.0.0.1']);
+    await until(cli, /listening on 127\.0\.0\.1:/);
+    const c = await connect(port);
+    expect(await c.call('PING')).toEqual({ error: 'NOAUTH Authentication required.' });
+    expect(await c.call('AUTH', 'pw')).toBe('OK');
+    expect(await c.call('SELECT', '1')).toBe('OK');
+    expect(await c.call('SELECT', '2')).toEqual({ error: 'ERR DB index is out of range' });
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+  });
+
+  test('--port 0 picks a free port and reports it', async () => {
+    const cli = run(['--port', '0']);
+    const m = await until(cli, /listening on 127\.0\.0\.1:(\d+)/);
+    const port = Number(m[1]);
+    expect(port).toBeGreaterThan(0);
+    const c = await connect(port);
+    expect(await c.call('ECHO', 'hi')).toBe('hi');
+  });
+
+  test('a port in use is an error with exit code 1', async () => {
+    const port = await freePort();
+    const first = run(['--port', String(port)]);
+    await until(first, /listening/);
+    const second = run(['--port', String(port)]);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr).toMatch(/address already in use/);
+  });
+
+  test('bad arguments print usage and exit 2; --help and --version exit 0', async () => {
+    const bad = run(['--port', 'abc']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr).toMatch(/--port must be an integer from 0 to 65535, got 'abc'/);
+    expect(bad.stderr).toMatch(/usage: valkey-double/);
+    const unknown = run(['--nope']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--nope'/);
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout).toMatch(/--requirepass PASS/);
+    const version = run(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.stdout).toMatch(/^valkey-double \d+\.\d+\.\d+/);
+  });
+});
