@@ -37,7 +37,9 @@ export interface ProfileSummary {
   inclusive: [string, number][];
 }
 
-/** Areas in the order a request meets them. First match wins. */
+const OTHER_NODE = 'other node internals';
+
+/** Areas of the server. A frame belongs to the first area that matches it. */
 const AREAS: [string, (f: CallFrame) => boolean][] = [
   ['GC', (f) => f.functionName === '(garbage collector)'],
   ['decoder (src/protocol/decoder)', (f) => f.url.includes('/src/protocol/decoder')],
@@ -53,7 +55,7 @@ const AREAS: [string, (f: CallFrame) => boolean][] = [
   ['connection (src/server)', (f) => f.url.includes('/src/server/')],
   ['socket writes (node streams, net)', (f) => /node:internal\/(stream_base_commons|streams\/writable)|node:net/.test(f.url) && /write|Write|flush|doWrite|afterWrite|onwrite|clearBuffer/.test(f.functionName)],
   ['socket reads (node streams, net)', (f) => /node:internal\/(stream_base_commons|streams\/readable)|node:net/.test(f.url)],
-  ['other node internals', (f) => f.url.startsWith('node:')],
+  [OTHER_NODE, (f) => f.url.startsWith('node:')],
 ];
 
 const key = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}${f.url ? ':' + (f.lineNumber + 1) : ''}`;
@@ -81,15 +83,22 @@ export function analyzeProfile(p: CpuProfile): ProfileSummary {
   const area = (id: number): string => {
     const cached = areaOf.get(id);
     if (cached) return cached;
+    // The innermost frame of a specific area; 'other node internals' only when none is on the stack.
     let result = 'unattributed (native, program)';
+    let fallback: string | undefined;
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!.callFrame;
       const hit = AREAS.find(([, test]) => test(f));
-      if (hit) {
-        result = hit[0];
-        break;
+      if (!hit) continue;
+      if (hit[0] === OTHER_NODE) {
+        fallback ??= hit[0];
+        continue;
       }
+      result = hit[0];
+      fallback = undefined;
+      break;
     }
+    if (fallback) result = fallback;
     areaOf.set(id, result);
     return result;
   };

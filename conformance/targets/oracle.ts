@@ -4,9 +4,9 @@
  * cache (~/.cache/valkey-double/9.x), then PATH.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface OracleBinaries {
@@ -69,9 +69,11 @@ export interface RunningOracle {
 export async function startOracle(bin: OracleBinaries, extraArgs: string[] = []): Promise<RunningOracle> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
+    // Its own working directory, so a test that turns persistence on writes nothing into the checkout.
+    const dir = mkdtempSync(join(tmpdir(), 'valkey-oracle-'));
     const child: ChildProcess = spawn(bin.server, [
       '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning', ...extraArgs,
+      '--dir', dir, '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning', ...extraArgs,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -81,13 +83,18 @@ export async function startOracle(bin: OracleBinaries, extraArgs: string[] = [])
         port,
         version: bin.version,
         stop: () => new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
+          const done = () => {
+            rmSync(dir, { recursive: true, force: true });
+            resolve();
+          };
+          if (child.exitCode !== null) return done();
+          child.once('exit', done);
           child.kill('SIGKILL');
         }),
       };
     }
     child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
     if (attempt >= 3) throw new Error(`valkey-server did not start: ${stderr}`);
   }
 }

@@ -12,6 +12,9 @@ import { CommandError, Err, cTrunc, oneLine } from './errors.js';
 import { arityOk } from '../meta/index.js';
 import { lookupCommand } from './registry.js';
 
+/** What a RESP2 client in Pub/Sub mode may still run. */
+const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
 /** Commands that run at once even inside MULTI (processCommand's exceptions). */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'quit', 'reset']);
 
@@ -35,6 +38,12 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
+  // A RESP2 connection in subscribed mode only takes the commands that keep it working.
+  if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
+    return reject(engine, client, cmd, R.error(oneLine(
+      `ERR Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    )));
+  }
 
   if (client.multi && !MULTI_IMMEDIATE.has(cmd.fullname)) {
     // queueMultiCommand: nothing is kept once the transaction is doomed, but the reply is the same.
@@ -50,6 +59,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
  */
 export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[], now: number, inExec: boolean): Reply | typeof BLOCKED {
   const ctx = new Context(engine, client, cmd, now, inExec);
+  const outer = client.currentCmd; // EXEC, while its queued commands run
   client.currentCmd = cmd;
   client.totalCommands++;
   engine.stats.commandsProcessed++;
@@ -65,7 +75,7 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
       reply = R.error(oneLine(`ERR internal error in valkey-double while running '${cmd.fullname}': ${msg}`));
     }
   } finally {
-    client.currentCmd = null;
+    client.currentCmd = outer;
   }
   if (reply !== BLOCKED && reply.t === 'error') {
     cmd.stats.failed++;

@@ -32,6 +32,13 @@ export function serverCounters(engine: Engine): ServerCounters {
   if (!c) {
     c = { authFailures: 0, rdbSaves: 0, lastBgsaveTimeSec: -1, replId: engine.rng.hex(40), lazyfreed: 0 };
     counters.set(engine, c);
+    // Valkey 9.1's built-in Lua engine runs CONFIG GET twice while the server
+    // starts: a fresh server reports them in its command statistics.
+    const configGet = engine.commands.get('config')?.subcommands?.get('get');
+    if (configGet) {
+      configGet.stats.calls += 2;
+      engine.stats.commandsProcessed += 2;
+    }
   }
   return c;
 }
@@ -539,6 +546,7 @@ function safeTotalMem(): number {
  * section arguments (none = the default sections).
  */
 export function infoString(ctx: Context, args: readonly Bytes[]): string {
+  serverCounters(ctx.engine);
   const wanted = new Set<string>();
   let all = false;
   if (args.length === 0) {

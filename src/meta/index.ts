@@ -53,10 +53,16 @@ export function keyFlagNames(mask: number): string[] {
   return out;
 }
 
+const maskCache = new WeakMap<KeySpec, number>();
+
 /** The mask of a key spec's flags as the metadata spells them ("RW", "ACCESS"...). */
 export function keySpecMask(ks: KeySpec): number {
-  let m = 0;
-  for (const f of ks.flags) m |= (KeyFlag as Record<string, number>)[f.toUpperCase()] ?? 0;
+  let m = maskCache.get(ks);
+  if (m === undefined) {
+    m = 0;
+    for (const f of ks.flags) m |= (KeyFlag as Record<string, number>)[f.toUpperCase()] ?? 0;
+    maskCache.set(ks, m);
+  }
   return m;
 }
 

@@ -127,9 +127,13 @@ describe('RequestDecoder', () => {
     const big = new RequestDecoder({ maxBulkLen: () => 512 * 1024 * 1024, authRequired: () => true });
     big.push(Buffer.from('*1\r\n$16385\r\n'));
     expect(big.next()).toEqual({ error: 'ERR Protocol error: unauthenticated bulk length' });
-    const capped = new RequestDecoder({ maxBulkLen: () => 10, authRequired: () => false });
-    capped.push(Buffer.from('*1\r\n$11\r\n'));
-    expect(capped.next()).toEqual({ error: 'ERR Protocol error: invalid bulk length' });
+    // proto-max-bulk-len is at least 1MB (Valkey's lower bound), so only longer bulks consult it.
+    const capped = new RequestDecoder({ maxBulkLen: () => 2 * 1024 * 1024, authRequired: () => false });
+    capped.push(Buffer.from('*2\r\n$' + 2 * 1024 * 1024 + '\r\n'));
+    expect(capped.next()).toBeNull();
+    const over = new RequestDecoder({ maxBulkLen: () => 2 * 1024 * 1024, authRequired: () => false });
+    over.push(Buffer.from('*1\r\n$' + (2 * 1024 * 1024 + 1) + '\r\n'));
+    expect(over.next()).toEqual({ error: 'ERR Protocol error: invalid bulk length' });
     const inline = new RequestDecoder();
     inline.push(Buffer.alloc(64 * 1024 + 1, 'a'));
     expect(inline.next()).toEqual({ error: 'ERR Protocol error: too big inline request' });

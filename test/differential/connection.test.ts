@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { RawClient, encodeCommand, type Arg } from '../../conformance/targets/raw-client.js';
 import { raw, useDifferential, type Differential } from './harness.js';
-import { maskClientList, text } from './normalize.js';
+import { alignIds, maskClientList, text } from './normalize.js';
 import { ALL_GROUPS } from '../../src/engine/commands/index.js';
 
 /** Blocking tests need a blocking command from the list group. */
@@ -16,23 +16,6 @@ const BLPOP = ALL_GROUPS.some((g) => 'blpop' in g);
 
 /** A command as raw RESP bytes (for pipelines whose replies are partly suppressed). */
 const wire = (...args: Arg[]) => encodeCommand(args).toString('latin1');
-
-/** Makes both servers hand out the same client id next: open throwaway connections on the one behind. */
-async function alignIds(d: Differential, password?: string): Promise<void> {
-  if (!d.available) return;
-  const idOf = async (which: 'oracle' | 'mock') => {
-    const c = await d.connect(which);
-    if (password) await c.send(['AUTH', password]);
-    const r = await c.send(['CLIENT', 'ID']);
-    c.close();
-    return Number((r.value as { value: bigint }).value);
-  };
-  let [a, b] = await Promise.all([idOf('oracle'), idOf('mock')]);
-  while (a !== b) {
-    if (a < b) a = await idOf('oracle');
-    else b = await idOf('mock');
-  }
-}
 
 /** Connections to both servers, in one protocol. */
 async function pair(d: Differential, resp: 2 | 3): Promise<{ o: RawClient; m: RawClient; close(): void }> {

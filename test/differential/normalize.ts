@@ -4,6 +4,7 @@
  * Each masks the values of the fields it names, nothing else.
  */
 import type { RawClient, Arg } from '../../conformance/targets/raw-client.js';
+import type { Differential } from './harness.js';
 
 /** CLIENT LIST fields whose values depend on allocators, buffers and descriptors. */
 export const CLIENT_MEMORY_FIELDS = ['fd', 'qbuf', 'qbuf-free', 'multi-mem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'tot-mem'];
@@ -75,7 +76,7 @@ export function maskInfo(text: string): string {
 export function text(r: { value: { type: string; value?: unknown } }): string {
   const v = r.value as { type: string; value: unknown; format?: string };
   if (v.type === 'bulk' || v.type === 'verbatim' || v.type === 'simple' || v.type === 'error') return String(v.value);
-  return JSON.stringify(v);
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 }
 
 /** Runs the same commands on two clients and returns both replies' texts. */
@@ -83,3 +84,21 @@ export async function both(a: RawClient, b: RawClient, cmd: readonly Arg[]): Pro
   const [ra, rb] = await Promise.all([a.send(cmd), b.send(cmd)]);
   return [text(ra), text(rb), ra.raw, rb.raw];
 }
+
+/** Makes both servers hand out the same client id next: open throwaway connections on the one behind. */
+export async function alignIds(d: Differential, password?: string): Promise<void> {
+  if (!d.available) return;
+  const idOf = async (which: 'oracle' | 'mock') => {
+    const c = await d.connect(which);
+    if (password) await c.send(['AUTH', password]);
+    const r = await c.send(['CLIENT', 'ID']);
+    c.close();
+    return Number((r.value as { value: bigint }).value);
+  };
+  let [a, b] = await Promise.all([idOf('oracle'), idOf('mock')]);
+  while (a !== b) {
+    if (a < b) a = await idOf('oracle');
+    else b = await idOf('mock');
+  }
+}
+

@@ -73,6 +73,26 @@ describe('GET / SET', () => {
 
 
   test('arity', () => check([['SET'], ['SET', 'k'], ['GET'], ['GET', 'a', 'b']]));
+
+  test('property: random option lists of SET, GETEX and MSETEX', async () => {
+    if (!d.available) return;
+    const num = fc.constantFrom('0', '-1', '1', '100', '4102444800', '9223372036854775807', 'x', '1.5');
+    const opt = fc.oneof(
+      fc.constantFrom(['NX'], ['XX'], ['GET'], ['KEEPTTL'], ['PERSIST'], ['nx'], ['Get'], ['FOO'], ['EX']),
+      fc.tuple(fc.constantFrom('IFEQ', 'ifeq'), fc.constantFrom('v', 'w')).map((t) => [...t]),
+      fc.tuple(fc.constantFrom('EX', 'PX', 'EXAT', 'PXAT', 'ex', 'pXaT'), num).map((t) => [...t]),
+    );
+    const opts = fc.array(opt, { maxLength: 4 }).map((xs) => xs.flat());
+    const state = fc.constantFrom<StepLike[]>([], [['SET', 'k', 'v']], [['SET', 'k', 'v', 'EX', '50']], [['SET', 'k', '12']]);
+    await fc.assert(fc.asyncProperty(state, opts, opts, opts, async (init, o1, o2, o3) => {
+      const problems = await d.diff([
+        ...init, ['SET', 'k', 'w', ...o1], ['GET', 'k'], approx(1, 'TTL', 'k'),
+        ['GETEX', 'k', ...o2], approx(1, 'TTL', 'k'),
+        ['MSETEX', '2', 'k', 'z', 'j', 'y', ...o3], ['MGET', 'k', 'j'], approx(1, 'TTL', 'j'),
+      ], { resp: [2] });
+      expect(problems, problems.join('\n')).toEqual([]);
+    }), { numRuns: Number(process.env['OPT_RUNS'] ?? 120) });
+  }, 120_000);
 });
 
 describe('SETNX / SETEX / PSETEX / GETSET / GETDEL / GETEX', () => {

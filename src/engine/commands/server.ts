@@ -132,7 +132,7 @@ function lolwut(ctx: Context, argv: readonly Bytes[]): Reply {
     if (n === 5) julia = [longDoubleAsFloat(args[3]!), longDoubleAsFloat(args[4]!)];
     out = lolwut9(cols, rows, julia, opts, fixed2);
   } else {
-    out = `${opts.banner}\n`;
+    out = `${opts.banner.replace(' ver. ', ' ver.')}\n`;
   }
   return R.verbatim(out);
 }
@@ -255,6 +255,7 @@ export const serverCommands: CommandGroup = {
 
   'config|resetstat'(ctx) {
     const e = ctx.engine;
+    const sc = serverCounters(e);
     const s = e.stats;
     s.connectionsReceived = 0;
     s.expiredKeys = 0;
@@ -263,7 +264,6 @@ export const serverCommands: CommandGroup = {
     s.errorReplies = 0;
     s.rejectedCalls = 0;
     s.errors.clear();
-    const sc = serverCounters(e);
     sc.rdbSaves = 0;
     sc.lazyfreed = 0;
     const visit = (c: { stats: { calls: number; usec: number; rejected: number; failed: number }; subcommands?: ReadonlyMap<string, unknown> }) => {

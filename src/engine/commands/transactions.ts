@@ -98,9 +98,12 @@ export const transactionsCommands: CommandGroup = {
     if (client.dirtyCas) return R.ok;
     client.hasMultiState = true;
     const db = ctx.db;
+    const already = new Set<string>();
+    for (const w of client.watched) if (w.db === db) already.add(w.key);
     for (let i = 1; i < argv.length; i++) {
       const key = argv[i]!;
-      if (client.watched.some((w) => w.db === db && w.key === key)) continue;
+      if (already.has(key)) continue;
+      already.add(key);
       const e = db.peek(key);
       const wk = { watcher: client, db, key, expired: e !== undefined && db.isExpired(e, ctx.now) };
       db.watch(wk);
