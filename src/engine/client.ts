@@ -61,6 +61,8 @@ export class Client implements Watcher {
   closing = false;
   /** The command being executed (CLIENT LIST cmd=). */
   currentCmd: CommandEntry | null = null;
+  /** The arguments of the last request (CLIENT LIST argv-mem= while it runs or blocks). */
+  argv: readonly Bytes[] = [];
   /** Pub/Sub subscriptions (CLIENT LIST sub= psub= ssub=, flag P, RESP2 PING reply). */
   readonly channels = new Set<Bytes>();
   readonly patterns = new Set<Bytes>();

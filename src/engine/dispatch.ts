@@ -27,6 +27,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   client.lastInteraction = engine.clock.now();
   const cmd = lookupCommand(engine.commands, argv);
   client.lastCmd = cmd ? cmd.fullname : 'NULL';
+  client.argv = argv;
 
   // Authentication comes first: an unauthenticated client learns nothing else.
   if (!client.authenticated && engine.authRequired && !(cmd && cmd.flags.has('no_auth'))) {

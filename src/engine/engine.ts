@@ -32,6 +32,8 @@ export interface EngineStats {
   connectionsReceived: number;
   commandsProcessed: number;
   expiredKeys: number;
+  /** Hash fields removed by expiry (INFO stats expired_fields). */
+  expiredFields: number;
   keyspaceHits: number;
   keyspaceMisses: number;
   dirty: number;
@@ -51,8 +53,11 @@ export interface BlockSpec {
   /** Keys (in `db`) whose readiness may serve the client. */
   keys?: readonly Bytes[];
   db?: Keyspace;
-  /** Called when a watched key becomes ready; returns the reply, or undefined to keep waiting. */
-  tryServe?(now: number): Reply | undefined;
+  /**
+   * Called when `key` (one of `keys`) was signalled ready; returns the reply,
+   * or undefined to keep waiting (the client keeps its place in line).
+   */
+  tryServe?(now: number, key: Bytes): Reply | undefined;
   /** The reply on timeout. */
   onTimeout(): Reply;
   /** Command name for CLIENT LIST. */
@@ -82,6 +87,10 @@ export class Engine {
   private expiryTimerAt = Infinity;
   private readonly blockedOnKeys = new Map<Keyspace, Map<Bytes, Blocked[]>>();
   private readonly readyKeys: { db: Keyspace; key: Bytes }[] = [];
+  /** Keys queued in readyKeys, per db (Valkey's db->ready_keys): a key is queued once until its turn. */
+  private readonly readySet = new Map<Keyspace, Set<Bytes>>();
+  /** Inside serveReadyKeys (handleClientsBlockedOnKeys is not reentrant). */
+  private servingReady = false;
   private readonly listeners: KeyspaceEventListener[] = [];
   private readonly blockedIndex = new Map<Client, Blocked>();
 
@@ -97,13 +106,14 @@ export class Engine {
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
       added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
+      itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean) => this.onItemsExpired(db, key, n, deleted),
     };
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
     this.startedAt = this.clock.now();
     this.runId = this.rng.hex(40);
     this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
     this.stats = {
-      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0,
+      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, keyspaceHits: 0, keyspaceMisses: 0,
       dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
   }
@@ -172,6 +182,14 @@ export class Engine {
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
   }
 
+  /** Active expiry of hash fields (dbReclaimExpiredFields): 'hexpired', then 'del' when the hash went, and WATCH. */
+  private onItemsExpired(db: Keyspace, key: Bytes, n: number, deleted: boolean): void {
+    this.stats.expiredFields += n;
+    this.notifyKeyspaceEvent('x', 'hexpired', key, db.id);
+    if (deleted) this.notifyKeyspaceEvent('g', 'del', key, db.id);
+    db.touch(key);
+  }
+
   /** Active expiry: remove every due key now. */
   expireDue(): void {
     const now = this.clock.now();
@@ -234,7 +252,7 @@ export class Engine {
     if (spec.keys && spec.db) {
       let byKey = this.blockedOnKeys.get(spec.db);
       if (!byKey) this.blockedOnKeys.set(spec.db, (byKey = new Map()));
-      for (const k of spec.keys) {
+      for (const k of new Set(spec.keys)) {
         const list = byKey.get(k) ?? [];
         list.push(b);
         byKey.set(k, list);
@@ -271,19 +289,46 @@ export class Engine {
   /** signalKeyAsReady: a key that blocked clients may wait on was written. */
   keyReady(db: Keyspace, key: Bytes): void {
     const byKey = this.blockedOnKeys.get(db);
-    if (byKey && byKey.has(key)) this.readyKeys.push({ db, key });
+    if (!byKey || !byKey.has(key)) return;
+    let queued = this.readySet.get(db);
+    if (!queued) this.readySet.set(db, (queued = new Set()));
+    if (queued.has(key)) return;
+    queued.add(key);
+    this.readyKeys.push({ db, key });
   }
 
+  /**
+   * handleClientsBlockedOnKeys: each ready key in turn serves its clients in
+   * the order they blocked; keys that become ready meanwhile (BLMOVE's
+   * destination) are served in the same call. Served clients get their
+   * replies once every ready key is handled, so their next requests run
+   * after it, as in Valkey (processUnblockedClients).
+   */
   private serveReadyKeys(): void {
-    while (this.readyKeys.length) {
-      const { db, key } = this.readyKeys.shift()!;
-      const list = this.blockedOnKeys.get(db)?.get(key);
-      if (!list) continue;
-      for (const b of [...list]) {
-        const reply = b.spec.tryServe?.(this.clock.now());
-        if (reply !== undefined) this.finishBlocked(b, reply);
+    if (this.servingReady) return;
+    this.servingReady = true;
+    const served: { client: Client; reply: Reply }[] = [];
+    try {
+      for (let i = 0; i < this.readyKeys.length; i++) {
+        const { db, key } = this.readyKeys[i]!;
+        this.readySet.get(db)?.delete(key);
+        const list = this.blockedOnKeys.get(db)?.get(key);
+        if (!list) continue;
+        for (const b of [...list]) {
+          if (this.blockedIndex.get(b.client) !== b) continue; // served meanwhile through another key
+          const reply = b.spec.tryServe?.(this.clock.now(), key);
+          if (reply === undefined) continue;
+          this.removeBlocked(b);
+          b.client.blocked = null;
+          served.push({ client: b.client, reply });
+        }
       }
+    } finally {
+      this.readyKeys.length = 0;
+      this.readySet.clear();
+      this.servingReady = false;
     }
+    for (const s of served) s.client.sink.deliver(s.reply);
   }
 
   private findBlocked(c: Client): Blocked | undefined {

@@ -487,24 +487,38 @@ const SECTIONS: Section[] = [
         const keys = db.size;
         const vkeys = db.volatileCount;
         if (!keys && !vkeys) continue;
-        out.push(`db${db.id}:keys=${keys},expires=${vkeys},avg_ttl=${avgTtl(ctx, db)},keys_with_volatile_items=0`);
+        out.push(`db${db.id}:keys=${keys},expires=${vkeys},avg_ttl=${avgTtl(ctx, db)},keys_with_volatile_items=${db.volatileItemsCount}`);
       }
       return out;
     },
   },
 ];
 
-/** The command in flight (and the EXEC around it) are counted by dispatch before they run; Valkey counts them after. */
+/**
+ * Commands dispatch has counted that Valkey has not yet: the one in flight
+ * (and the EXEC around it) and those clients are blocked in — Valkey counts
+ * a command once it has run.
+ */
 function inFlight(ctx: Context): number {
-  return 1 + (ctx.inExec ? 1 : 0);
+  let n = 1 + (ctx.inExec ? 1 : 0);
+  for (const c of ctx.engine.clients.values()) if (c.blocked) n++;
+  return n;
+}
+
+function inFlightCalls(ctx: Context): Map<string, number> {
+  const m = new Map<string, number>();
+  const add = (name: string) => m.set(name, (m.get(name) ?? 0) + 1);
+  add(ctx.cmd.fullname);
+  if (ctx.inExec) add('exec');
+  for (const c of ctx.engine.clients.values()) if (c.blocked) add(c.lastCmd);
+  return m;
 }
 
 function commandStats(ctx: Context): { fullname: string; stats: { calls: number; usec: number; rejected: number; failed: number }; calls: number }[] {
   const out: { fullname: string; stats: { calls: number; usec: number; rejected: number; failed: number }; calls: number }[] = [];
+  const pending = inFlightCalls(ctx);
   const visit = (e: { fullname: string; stats: { calls: number; usec: number; rejected: number; failed: number }; subcommands?: ReadonlyMap<string, unknown> }) => {
-    let calls = e.stats.calls;
-    if (e.fullname === ctx.cmd.fullname) calls--;
-    if (ctx.inExec && e.fullname === 'exec') calls--;
+    const calls = e.stats.calls - (pending.get(e.fullname) ?? 0);
     out.push({ fullname: e.fullname, stats: e.stats, calls: Math.max(0, calls) });
     if (e.subcommands) for (const s of e.subcommands.values()) visit(s as typeof e);
   };

@@ -43,6 +43,33 @@ const DOLLAR = 0x24;
 const EMPTY = Buffer.alloc(0);
 const SKIP = 1;
 
+/**
+ * buf[from, to) as a latin1 string: one call per argument, on the hot path.
+ * Short strings are built in JS (cheaper than a call into the runtime);
+ * longer ones use Node's Buffer#latin1Slice (what toString('latin1') calls
+ * after checking its arguments) when present.
+ */
+type Latin1Sliceable = Buffer & { latin1Slice?: (from: number, to: number) => string };
+const nativeSlice: (buf: Buffer, from: number, to: number) => string =
+  typeof (Buffer.prototype as Latin1Sliceable).latin1Slice === 'function'
+    ? (buf, from, to) => (buf as Latin1Sliceable).latin1Slice!(from, to)
+    : (buf, from, to) => buf.toString('latin1', from, to);
+
+function latin1Slice(b: Buffer, o: number, end: number): string {
+  switch (end - o) {
+    case 0: return '';
+    case 1: return String.fromCharCode(b[o]!);
+    case 2: return String.fromCharCode(b[o]!, b[o + 1]!);
+    case 3: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!);
+    case 4: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+    case 5: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
+    case 6: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
+    case 7: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!);
+    case 8: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!);
+    default: return nativeSlice(b, o, end);
+  }
+}
+
 export class RequestDecoder {
   /** Pending bytes are buf[pos, end), then the chunks in `parts`. */
   private buf: Buffer = EMPTY;
@@ -73,7 +100,7 @@ export class RequestDecoder {
   /** Append a chunk read from the socket. The decoder may keep a reference to it. */
   push(chunk: Buffer): void {
     const n = chunk.length;
-    if (n === 0) return;
+    if (n === 0 || this.failed) return;
     if (this.pos === this.end && this.partsLen === 0) {
       this.buf = chunk;
       this.pos = 0;
@@ -244,7 +271,7 @@ export class RequestDecoder {
       const buf = this.buf;
       const at = this.pos + this.bulkLen;
       if (buf[at] !== CR || buf[at + 1] !== LF) return this.fail('invalid CRLF in request');
-      this.args.push(buf.toString('latin1', this.pos, at));
+      this.args.push(latin1Slice(buf, this.pos, at));
       this.consume(at + 2);
       this.bulkLen = -1;
       this.multibulk--;
@@ -346,11 +373,13 @@ export function string2ll(buf: Uint8Array, start: number, end: number): number |
     v = v * 10 + c;
   }
   const digits = end - i;
-  if (digits >= 19) {
+  if (digits >= 16) {
+    // Beyond 2^53: check the int64 range on the digits, round the value once.
     if (digits > 19) return null;
     let s = '';
     for (let j = i; j < end; j++) s += String.fromCharCode(buf[j]!);
-    if (s > (neg ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS)) return null;
+    if (digits === 19 && s > (neg ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS)) return null;
+    v = Number(s);
   }
   return neg ? -v : v;
 }
@@ -370,6 +399,8 @@ function hexVal(c: number): number {
 const BACKSLASH = 0x5c;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
+/** A byte sdssplitargs never keeps (see splitArgs). */
+const DROPPED = 0xff;
 
 /**
  * Splits an inline request line buf[start, end) as Valkey's sdsnsplitargs
@@ -377,8 +408,10 @@ const SQUOTE = 0x27;
  * quotes" take \xHH and \n \r \t \b \a escapes (any other escaped byte stands
  * for itself) and 'single quotes' take \'. A closing quote does not end the
  * argument: `"foo"bar` is `foobar`. An escape needs a byte after it on the
- * line, so `"abc\"` at the end of the line is `abc\`. A NUL byte ends the
- * line. Returns null on unbalanced quotes.
+ * line, so `"abc\"` at the end of the line is `abc\`. A 0xff byte, raw or
+ * escaped by a backslash, is dropped (Valkey reads it as a signed char, -1, its
+ * "no character" marker); `\xff` gives one. A NUL byte ends the line.
+ * Returns null on unbalanced quotes.
  */
 export function splitArgs(buf: Uint8Array, start: number, end: number): Bytes[] | null {
   const out: Bytes[] = [];
@@ -398,17 +431,21 @@ export function splitArgs(buf: Uint8Array, start: number, end: number): Bytes[] 
           p += 4;
         } else if (c === BACKSLASH && p + 2 < end && buf[p + 1] !== 0) {
           const n = buf[p + 1]!;
-          cur += n === 0x6e ? '\n' : n === 0x72 ? '\r' : n === 0x74 ? '\t' : n === 0x62 ? '\b' : n === 0x61 ? '\x07' : String.fromCharCode(n);
+          if (n !== 0xff) {
+            cur += n === 0x6e ? '\n' : n === 0x72 ? '\r' : n === 0x74 ? '\t' : n === 0x62 ? '\b' : n === 0x61 ? '\x07' : String.fromCharCode(n);
+          }
           p += 2;
         } else if (c === DQUOTE) {
           inq = false;
+          p++;
+        } else if (c === DROPPED) {
           p++;
         } else {
           // A run of ordinary bytes, copied at once.
           let q = p + 1;
           while (q < end) {
             const d = buf[q]!;
-            if (d === BACKSLASH || d === DQUOTE || d === 0) break;
+            if (d === BACKSLASH || d === DQUOTE || d === 0 || d === DROPPED) break;
             q++;
           }
           cur += latin1(buf, p, q);
@@ -422,11 +459,13 @@ export function splitArgs(buf: Uint8Array, start: number, end: number): Bytes[] 
         } else if (c === SQUOTE) {
           insq = false;
           p++;
+        } else if (c === DROPPED) {
+          p++;
         } else {
           let q = p + 1;
           while (q < end) {
             const d = buf[q]!;
-            if (d === BACKSLASH || d === SQUOTE || d === 0) break;
+            if (d === BACKSLASH || d === SQUOTE || d === 0 || d === DROPPED) break;
             q++;
           }
           cur += latin1(buf, p, q);
@@ -441,11 +480,13 @@ export function splitArgs(buf: Uint8Array, start: number, end: number): Bytes[] 
       } else if (c === SQUOTE) {
         insq = true;
         p++;
+      } else if (c === DROPPED) {
+        p++;
       } else {
         let q = p + 1;
         while (q < end) {
           const d = buf[q]!;
-          if (d === 0x20 || d === LF || d === CR || d === 0x09 || d === 0 || d === DQUOTE || d === SQUOTE) break;
+          if (d === 0x20 || d === LF || d === CR || d === 0x09 || d === 0 || d === DQUOTE || d === SQUOTE || d === DROPPED) break;
           q++;
         }
         cur += latin1(buf, p, q);
@@ -462,5 +503,5 @@ export function splitArgs(buf: Uint8Array, start: number, end: number): Bytes[] 
 
 function latin1(buf: Uint8Array, from: number, to: number): string {
   if (to - from === 1) return String.fromCharCode(buf[from]!);
-  return Buffer.isBuffer(buf) ? buf.toString('latin1', from, to) : Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+  return Buffer.isBuffer(buf) ? latin1Slice(buf, from, to) : Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
 }

@@ -127,7 +127,9 @@ export class Connection {
   private deliver(reply: Reply): void {
     if (this.closed) return;
     this.append(reply);
-    if (this.running) return; // process() writes it after the current reply, in order
+    // While a command runs (a push to its own client), the push goes out before
+    // that command's reply, as in Valkey; process() flushes both.
+    if (this.running) return;
     if (this.client.blocked === null) this.process();
     else this.flush();
   }

@@ -191,7 +191,7 @@ describe('connection: CLIENT simple subcommands', () => {
       ['CLIENT', 'UNBLOCK', '1', '2', '3'],
     ]));
 
-  test.skipIf(!BLPOP)('CLIENT UNBLOCK ends a blocked BLPOP with its timeout reply or an error', async () => {
+  test('CLIENT UNBLOCK ends a blocked WAIT (and BLPOP when lists exist) with its timeout reply or an error', async () => {
     if (!d.available) return;
     for (const resp of [2, 3] as const) {
       for (const how of [[], ['TIMEOUT'], ['ERROR']] as Arg[][]) {
@@ -200,7 +200,7 @@ describe('connection: CLIENT simple subcommands', () => {
           const a = await d.connect(which, resp);
           const b = await d.connect(which, resp);
           const idNum = (await a.send(['CLIENT', 'ID'])).value as { value: bigint };
-          const pending = a.send(['BLPOP', 'nolist', '0']);
+          const pending = a.send(BLPOP && resp === 3 ? ['BLPOP', 'nolist', '0'] : ['WAIT', '1', '0']);
           await new Promise((r) => setTimeout(r, 50));
           const list = text(await b.send(['CLIENT', 'LIST', 'FLAGS', 'b']));
           const un = await b.send(['CLIENT', 'UNBLOCK', String(idNum.value), ...how]);
@@ -360,5 +360,33 @@ describe('connection: CLIENT LIST across clients', () => {
       b.close();
     }
     expect(lists[1]).toBe(lists[0]);
+  });
+});
+
+/** Subscribed-context tests need the pubsub group. */
+const SUBSCRIBE = ALL_GROUPS.some((g) => 'subscribe' in g);
+
+describe('connection: a subscribed client', () => {
+  const d = useDifferential();
+  beforeAll(() => alignIds(d));
+  test.skipIf(!SUBSCRIBE)('PING answers [pong, arg] in RESP2 subscribe mode; CLIENT LIST shows type pubsub and flag P', async () => {
+    if (!d.available) return;
+    const out: string[][] = [[], []];
+    for (const [i, which] of (['oracle', 'mock'] as const).entries()) {
+      for (const resp of [2, 3] as const) {
+        const sub = await d.connect(which, resp);
+        const other = await d.connect(which, resp);
+        await sub.send(['CLIENT', 'SETNAME', 'sub' + resp]);
+        await sub.send(['SUBSCRIBE', 'ch1']); // one channel: one confirmation to read
+        out[i]!.push((await sub.send(['PING'])).raw, (await sub.send(['PING', 'x'])).raw);
+        out[i]!.push(maskConn(text(await other.send(['CLIENT', 'LIST', 'TYPE', 'pubsub']))));
+        out[i]!.push(maskConn(text(await other.send(['CLIENT', 'LIST', 'FLAGS', 'P', 'NAME', 'sub' + resp]))));
+        out[i]!.push((await sub.send(['RESET'])).raw, (await sub.send(['PING'])).raw);
+        out[i]!.push(maskConn(text(await other.send(['CLIENT', 'LIST', 'TYPE', 'pubsub']))));
+        sub.close();
+        other.close();
+      }
+    }
+    expect(out[1]).toEqual(out[0]);
   });
 });

@@ -11,8 +11,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeCommand, type Arg, type RawClient } from '../../conformance/targets/raw-client.js';
 import { approx, raw, sameType, unordered, useDifferential, type Differential } from './harness.js';
 import { alignIds, maskInfo, text } from './normalize.js';
+import { ALL_GROUPS } from '../../src/engine/commands/index.js';
 
 const wire = (...args: Arg[]) => encodeCommand(args).toString('latin1');
+
+/** Field-TTL tests need the hash group's HEXPIRE. */
+const HASH_TTL = ALL_GROUPS.some((g) => 'hexpire' in g);
 
 async function pair(d: Differential, resp: 2 | 3): Promise<{ o: RawClient; m: RawClient; close(): void }> {
   const [o, m] = await Promise.all([d.connect('oracle', resp), d.connect('mock', resp)]);
@@ -110,7 +114,7 @@ describe('server: TIME, LASTSAVE, LOLWUT', () => {
       ['LOLWUT', 'VERSION', '90', '10', '5', '0.3', '0.5'],
       ['LOLWUT', 'VERSION', '5', '5', '2', '2'], ['LOLWUT', 'VERSION', '5', '66', '8', '2'], ['LOLWUT', 'VERSION', '5', '1', '1', '1'],
       ['LOLWUT', 'VERSION', '5', '40', '3', '1'], ['LOLWUT', 'VERSION', '4', 'x'], ['LOLWUT', 'VERSION', '7'], ['LOLWUT', 'VERSION', '10'],
-      ['LOLWUT', 'VERSION', '-1'], ['LOLWUT', 'VERSION', '59'], ['LOLWUT', 'version', '3', 'a', 'b'],
+      ['LOLWUT', 'VERSION', '-1'], ['LOLWUT', 'VERSION', '59'], ['LOLWUT', 'VERSION', '9223372036854775807'], ['LOLWUT', 'VERSION', '4294967301', '3', '1', '1'], ['LOLWUT', 'version', '3', 'a', 'b'],
     ]));
 
   test('LOLWUT: errors', () =>
@@ -126,7 +130,8 @@ describe('server: TIME, LASTSAVE, LOLWUT', () => {
     await compare(d, [], [['LOLWUT'], ['LOLWUT', '30', '12'], ['LOLWUT', 'VERSION', '9']], shape);
     const braille = (s: string) => s.split('\n').map((l) => l.length).join(',') + s.slice(s.lastIndexOf('\nGeorg'));
     await compare(d, [], [['LOLWUT', 'VERSION', '5'], ['LOLWUT', 'VERSION', '5', '20', '4', '5']], braille);
-    const sky = (s: string) => s.split('\n').map((l) => l.replace(/\x1b\[[\d;]+m \x1b\[0m/g, '#').length).join(',') + s.slice(s.lastIndexOf('\nDedicated'));
+    const ESC = String.fromCharCode(27);
+    const sky = (s: string) => s.split('\n').map((l) => l.split(ESC + '[0m').length - 1).join(',') + s.slice(s.lastIndexOf('\nDedicated'));
     await compare(d, [], [['LOLWUT', 'VERSION', '6'], ['LOLWUT', 'VERSION', '6', '13', '7']], sky);
   });
 });
@@ -254,12 +259,28 @@ describe('server: INFO', () => {
     compare(d, [['FLUSHALL'], ['SET', 'x', '1'], ['SET', 'y', '2', 'PX', '100000'], ['SWAPDB', '0', '9']],
       [['INFO', 'keyspace'], ['DBSIZE'], ['SELECT', '9'], ['DBSIZE'], ['INFO', 'KEYSPACE']], maskInfo));
 
+  test.skipIf(!HASH_TTL)('INFO keyspace counts keys with volatile hash fields', () =>
+    compare(d, [['FLUSHALL'], ['HSET', 'h', 'a', '1', 'b', '2'], ['HEXPIRE', 'h', '1000', 'FIELDS', '1', 'a'], ['HSET', 'h2', 'x', '1'],
+      ['SELECT', '2'], ['HSETEX', 'h3', 'EX', '500', 'FIELDS', '1', 'f', 'v'], ['EXPIRE', 'h3', '900']],
+    [['INFO', 'keyspace'], ['HPERSIST', 'h3', 'FIELDS', '1', 'f'], ['INFO', 'keyspace']], maskInfo));
+
   test('INFO clients: watching, blocked and connected counts', async () => {
     if (!d.available) return;
     const other = await Promise.all([d.connect('oracle'), d.connect('mock')]);
     await Promise.all(other.map((c) => c.send(['WATCH', 'a', 'b', 'c'])));
     await compare(d, [['WATCH', 'a', 'z']], [['INFO', 'clients']], maskInfo);
     other.forEach((c) => c.close());
+  });
+
+  test('INFO while another client is blocked: blocked commands count once they end', async () => {
+    if (!d.available) return;
+    const blocked = await Promise.all([d.connect('oracle'), d.connect('mock')]);
+    await Promise.all(blocked.map((c) => c.send(['CONFIG', 'RESETSTAT'])));
+    const pending = blocked.map((c) => c.send(['WAIT', '1', '0']));
+    await new Promise((r) => setTimeout(r, 50));
+    await compare(d, [], [['INFO', 'clients'], ['INFO', 'stats'], ['INFO', 'commandstats']], maskInfo, [2]);
+    blocked.forEach((c) => c.close());
+    await Promise.allSettled(pending);
   });
 
   test('INFO is a verbatim string in RESP3 and a bulk string in RESP2', () => d.check([sameType('INFO', 'server'), sameType('INFO')]));

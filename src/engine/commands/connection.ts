@@ -94,14 +94,16 @@ const secs = (ms: number) => Math.floor(ms / 1000);
  */
 export function clientInfoString(ctx: Context, c: Client, argv?: readonly Bytes[]): string {
   const current = c === ctx.client;
-  // argv-mem: the arguments of the command being executed; inside EXEC that is EXEC's own.
+  // argv-mem: the arguments of the command being executed (inside EXEC, EXEC's own) or blocked in.
   let argvMem = 0;
   if (current && ctx.inExec) argvMem = c.lastCmd === 'exec' ? 4 : 0;
   else if (current && argv) for (const a of argv) argvMem += a.length;
+  else if (c.blocked) for (const a of c.argv) argvMem += a.length;
   let multiMem = 0;
   if (c.multi) for (const q of c.multi.queue) for (const a of q.argv) multiMem += a.length + 8;
   const multi = c.multi ? c.multi.queue.length : c.hasMultiState || c.watched.length > 0 ? 0 : -1;
-  const cmds = current ? Math.max(0, c.totalCommands - 1 - (ctx.inExec ? 1 : 0)) : c.totalCommands;
+  // A command is counted once it has run: not the one in flight, nor the one a client is blocked in.
+  const cmds = current ? Math.max(0, c.totalCommands - 1 - (ctx.inExec ? 1 : 0)) : c.blocked ? c.totalCommands - 1 : c.totalCommands;
   const obufMem = 0;
   const totMem = 16384 + 650 + argvMem + multiMem + c.name.length;
   return (

@@ -11,7 +11,9 @@ import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, lfuState, type Context } from '../cont
 import { Err, cTrunc } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import { expireTimeOf, isIntEncodable, type Entry, type Keyspace, type ValueType } from '../keyspace/keyspace.js';
+import type { SetValue } from '../types/set.js';
 import { markNotIntEncoded, stringEncoding } from '../types/string.js';
+import type { HashValue } from '../types/hash.js';
 
 // --- per-type hooks ---------------------------------------------------------
 
@@ -37,6 +39,15 @@ const VALUE_TYPES: { readonly [T in ValueType]?: ValueTypeOps } = {
     placed(e, key, was) {
       if (was === 'embstr' && isIntEncodable(e.value as string)) markNotIntEncoded(e, key);
     },
+  },
+  set: {
+    encoding: (e) => (e.value as SetValue).enc,
+    dup: (v) => (v as SetValue).dup(),
+  },
+  hash: {
+    encoding: (e) => (e.value as HashValue).encoding,
+    // Field TTLs come along; the keyspace schedules their expiry under the new key.
+    dup: (v) => (v as HashValue).clone(),
   },
 };
 

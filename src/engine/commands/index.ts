@@ -3,8 +3,10 @@ import type { CommandGroup } from '../command.js';
 import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
+import { hashCommands } from './hash.js';
 import { introspectionCommands } from './introspection.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
 import { transactionsCommands } from './transactions.js';
 
@@ -12,8 +14,10 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   bitmapCommands,
   connectionCommands,
   genericCommands,
+  hashCommands,
   introspectionCommands,
   serverCommands,
+  setCommands,
   stringCommands,
   transactionsCommands,
 ];

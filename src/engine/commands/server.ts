@@ -4,7 +4,7 @@
  * container lives in introspection.ts.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { getLong, isToken, parseLongLong } from '../args.js';
+import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
@@ -109,8 +109,7 @@ function lolwut(ctx: Context, argv: readonly Bytes[]): Reply {
   let v = VALKEY_VERSION;
   let args = argv;
   if (argv.length >= 3 && isToken(argv[1]!, 'VERSION')) {
-    const ver = getLong(argv[2]!);
-    v = `${BigInt.asUintN(32, BigInt(ver))}.0.0`;
+    v = `${BigInt.asUintN(32, getLongLong(argv[2]!))}.0.0`;
     args = [argv[0]!, ...argv.slice(3)];
   }
   const longArg = (i: number): number | undefined => (i < args.length ? getLong(args[i]!) : undefined);

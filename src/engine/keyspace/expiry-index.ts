@@ -44,6 +44,16 @@ export class ExpiryIndex<T> {
     }
   }
 
+  /** The item with the earliest due time, or undefined when empty. */
+  peekItem(): T | undefined {
+    return this.items[0];
+  }
+
+  /** Removes the earliest entry (a stale one found by peekItem). */
+  shift(): void {
+    if (this.at.length) this.pop();
+  }
+
   clear(): void {
     this.at = [];
     this.items = [];

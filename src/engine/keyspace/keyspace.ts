@@ -101,6 +101,30 @@ export interface KeyspaceHooks {
   expired(db: Keyspace, key: Bytes): void;
   /** A key was added (dbAdd): the 'new' keyspace event. */
   added?(db: Keyspace, key: Bytes): void;
+  /**
+   * Active expiry removed `count` items (hash fields) of `key`; `deleted`
+   * when that emptied the value and the key went with it.
+   */
+  itemsExpired?(db: Keyspace, key: Bytes, count: number, deleted: boolean): void;
+}
+
+/**
+ * A value whose items expire on their own (hash fields with TTLs). The
+ * keyspace keeps the keys of such values in an index of their earliest item
+ * deadline (Valkey's keys_with_volatile_items) and reclaims due items when
+ * the clock moves; reads hide expired items themselves.
+ */
+export interface VolatileItems {
+  /** Earliest item deadline (epoch ms), or Infinity when no item has one. */
+  nextItemDeadline(): number;
+  /** Deletes every item whose deadline is before `now`; returns how many went. */
+  reclaimExpired(now: number): number;
+  /** Items held, expired ones not yet reclaimed included. */
+  readonly size: number;
+}
+
+function hasVolatileItems(v: unknown): v is VolatileItems {
+  return typeof v === 'object' && v !== null && typeof (v as Partial<VolatileItems>).nextItemDeadline === 'function';
 }
 
 /** The contents of a database, apart from its number and watchers, so SWAPDB can exchange them. */
@@ -113,6 +137,10 @@ class KeyData {
   orderSeqs: number[] = [];
   holes = 0;
   nextSeq = 1;
+  /** Keys whose value has volatile items → the time their active expiry is scheduled at. */
+  readonly itemKeys = new Map<Bytes, number>();
+  /** (scheduled time, key) for itemKeys; stale entries are skipped when popped. */
+  readonly itemExpiry = new ExpiryIndex<Bytes>();
 }
 
 export class Keyspace {
@@ -128,6 +156,11 @@ export class Keyspace {
   /** Keys with a TTL (INFO keyspace "expires="). */
   get volatileCount(): number {
     return this.d.expiresCount;
+  }
+
+  /** Keys whose value has items with a TTL: hashes with volatile fields (INFO keyspace "keys_with_volatile_items="). */
+  get volatileItemsCount(): number {
+    return this.d.itemKeys.size;
   }
 
   /** The entry as stored, expired or not: no side effects. */
@@ -170,6 +203,7 @@ export class Keyspace {
         entry.expireAt = old.expireAt;
         entry.expireExact = old.expireExact;
       } else if (old.expireAt !== 0) this.d.expiresCount--;
+      if (this.d.itemKeys.size !== 0) this.d.itemKeys.delete(key);
     } else {
       entry.seq = this.d.nextSeq++;
       this.d.orderKeys.push(key);
@@ -177,6 +211,7 @@ export class Keyspace {
     }
     this.d.map.set(key, entry);
     if (type === 'string' && !entry.raw) this.fitString(entry, key);
+    else if (typeof value === 'object' && hasVolatileItems(value)) this.trackItems(key, entry);
     if (!old) this.hooks.added?.(this, key);
     return entry;
   }
@@ -198,6 +233,7 @@ export class Keyspace {
       this.d.expiry.push(e.expireAt, key);
     }
     if (e.type === 'string' && !e.raw) this.fitString(e, key);
+    else if (hasVolatileItems(e.value)) this.trackItems(key, e);
     this.hooks.added?.(this, key);
   }
 
@@ -212,6 +248,7 @@ export class Keyspace {
     if (!e) return false;
     this.d.map.delete(key);
     if (e.expireAt !== 0) this.d.expiresCount--;
+    if (this.d.itemKeys.size !== 0) this.d.itemKeys.delete(key);
     const i = this.indexOfSeq(e.seq);
     if (i >= 0) {
       this.d.orderKeys[i] = null;
@@ -268,12 +305,47 @@ export class Keyspace {
     return true;
   }
 
-  /** Active expiry: removes every key whose expiry is before `now`. */
+  /** Active expiry: removes every key whose expiry is before `now`, then the due items of volatile values. */
   expireDue(now: number): void {
     this.d.expiry.popDue(now - 1, (key, at) => {
       const e = this.d.map.get(key);
       if (e && e.expireAt === at) this.expireKey(key);
     });
+    const d = this.d;
+    d.itemExpiry.popDue(now - 1, (key, at) => {
+      if (d.itemKeys.get(key) !== at) return; // rescheduled or gone
+      d.itemKeys.delete(key);
+      const e = d.map.get(key);
+      if (e === undefined || !hasVolatileItems(e.value)) return;
+      const v = e.value;
+      const n = v.reclaimExpired(now);
+      const emptied = v.size === 0;
+      if (emptied) this.delete(key);
+      else this.trackItems(key, e);
+      if (n > 0) this.hooks.itemsExpired?.(this, key, n, emptied);
+    });
+  }
+
+  /**
+   * Keeps the active expiry of a value with volatile items (a hash whose
+   * field TTLs changed) scheduled at its earliest item deadline, or drops the
+   * key from the index when no item has a TTL any more.
+   */
+  trackItems(key: Bytes, e: Entry): void {
+    const d = this.d;
+    const t = hasVolatileItems(e.value) ? e.value.nextItemDeadline() : Infinity;
+    const cur = d.itemKeys.get(key);
+    if (t === Infinity) {
+      if (cur !== undefined) d.itemKeys.delete(key);
+      return;
+    }
+    if (cur !== undefined && cur <= t) return; // wakes up early and reschedules
+    d.itemKeys.set(key, t);
+    d.itemExpiry.push(t, key);
+    if (d.itemExpiry.size > 1024 && d.itemExpiry.size > 4 * d.itemKeys.size) {
+      d.itemExpiry.clear();
+      for (const [k, at] of d.itemKeys) d.itemExpiry.push(at, k);
+    }
   }
 
   private rebuildExpiry(): void {
@@ -286,7 +358,7 @@ export class Keyspace {
    * past the smallest scheduled expiry (may be stale).
    */
   nextDeadline(): number {
-    return this.d.expiry.peekTime() + 1;
+    return Math.min(this.d.expiry.peekTime(), this.d.itemExpiry.peekTime()) + 1;
   }
 
   /** All keys with entries (including logically expired ones not yet removed). */
