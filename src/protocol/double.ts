@@ -6,9 +6,9 @@
  *
  * Grisu2 is not always the shortest round-trip representation (JS's
  * Number#toString is), and its last digit is not always the closest one, so
- * the digits here come from our own implementation of the same algorithm, in
- * exact 64-bit integer arithmetic done on pairs of 32-bit halves held in
- * doubles (every intermediate value stays below 2^53).
+ * the digits here come from our own implementation of the same algorithm,
+ * with C's exact uint64 arithmetic done on pairs of 32-bit halves held in
+ * doubles.
  */
 
 const TWO32 = 4294967296;

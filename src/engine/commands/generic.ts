@@ -13,7 +13,9 @@ import { globMatch } from '../keyspace/glob.js';
 import { expireTimeOf, isIntEncodable, type Entry, type Keyspace, type ValueType } from '../keyspace/keyspace.js';
 import type { SetValue } from '../types/set.js';
 import { markNotIntEncoded, stringEncoding } from '../types/string.js';
+import type { ListValue } from '../types/list.js';
 import type { HashValue } from '../types/hash.js';
+import type { ZSet } from '../types/zset.js';
 
 // --- per-type hooks ---------------------------------------------------------
 
@@ -21,8 +23,8 @@ import type { HashValue } from '../types/hash.js';
 interface ValueTypeOps {
   /** OBJECT ENCODING. */
   encoding(e: Entry): string;
-  /** COPY: an independent copy of the value (strings are immutable). */
-  dup(value: unknown): unknown;
+  /** COPY: an independent copy of the value (strings are immutable), as of `now` (expired hash fields stay behind). */
+  dup(value: unknown, now: number): unknown;
   /**
    * After RENAME, MOVE or COPY placed `e` under `key` (expiry set): keep the
    * encoding the value had (`was`) where the keyspace alone cannot tell.
@@ -44,10 +46,18 @@ const VALUE_TYPES: { readonly [T in ValueType]?: ValueTypeOps } = {
     encoding: (e) => (e.value as SetValue).enc,
     dup: (v) => (v as SetValue).dup(),
   },
+  list: {
+    encoding: (e) => (e.value as ListValue).encoding,
+    dup: (v) => (v as ListValue).dup(),
+  },
   hash: {
     encoding: (e) => (e.value as HashValue).encoding,
     // Field TTLs come along; the keyspace schedules their expiry under the new key.
-    dup: (v) => (v as HashValue).clone(),
+    dup: (v, now) => (v as HashValue).clone(now),
+  },
+  zset: {
+    encoding: (e) => (e.value as ZSet).encoding,
+    dup: (v) => (v as ZSet).clone(),
   },
 };
 
@@ -179,7 +189,7 @@ function copy(ctx: Context, argv: readonly Bytes[]): Reply {
     overwrite = true;
   }
   const ops = typeOps(e.type);
-  const value = ops.dup(e.value);
+  const value = ops.dup(e.value, ctx.now);
   if (overwrite) dst.delete(newkey);
   const made = dst.set(newkey, e.type, value, ctx.now, { raw: e.raw });
   if (e.expireAt !== 0) dst.setExpire(made, newkey, expireTimeOf(e));

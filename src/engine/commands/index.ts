@@ -5,10 +5,12 @@ import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
 import { hashCommands } from './hash.js';
 import { introspectionCommands } from './introspection.js';
+import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
 import { transactionsCommands } from './transactions.js';
+import { zsetCommands } from './zset.js';
 
 export const ALL_GROUPS: readonly CommandGroup[] = [
   bitmapCommands,
@@ -16,8 +18,10 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   genericCommands,
   hashCommands,
   introspectionCommands,
+  listCommands,
   serverCommands,
   setCommands,
   stringCommands,
   transactionsCommands,
+  zsetCommands,
 ];

@@ -295,12 +295,16 @@ export class HashValue implements VolatileItems {
 
   // --- COPY -----------------------------------------------------------------
 
-  /** hashTypeDup: same encoding, fields, order and TTLs. */
-  clone(): HashValue {
+  /** hashTypeDup: same encoding, order and TTLs; fields expired at `now` are left out, as Valkey's iterator skips them. */
+  clone(now: number): HashValue {
     const h = new HashValue();
     h.encoding = this.encoding;
-    for (const [f, v] of this.fields) h.fields.set(f, v);
-    if (this.ttl !== undefined) for (const [f, t] of this.ttl) h.setTtl(f, t);
+    for (const [f, v] of this.fields) {
+      const t = this.ttl?.get(f);
+      if (t !== undefined && now > t) continue;
+      h.fields.set(f, v);
+      if (t !== undefined) h.setTtl(f, t);
+    }
     return h;
   }
 

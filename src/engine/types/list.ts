@@ -434,8 +434,8 @@ export class ListValue {
   deleteRange(start: number, count: number): void {
     if (count <= 0) return;
     if (start + count > this.length) count = this.length - start;
-    this.length -= count;
     let [node, off] = this.locate(start);
+    this.length -= count;
     while (count > 0) {
       const next = node.next;
       const del = Math.min(count, node.count - off);

@@ -67,7 +67,7 @@ export function cmpInt(a: Bytes, b: Bytes): number {
   const nb = b.charCodeAt(0) === 45;
   if (na !== nb) return na ? -1 : 1;
   const r = a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-  return na ? -r : r;
+  return na ? 0 - r : r;
 }
 
 /** A uniform random integer in [0, n). */
