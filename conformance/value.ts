@@ -9,7 +9,7 @@
  *   - bulk, simple and verbatim strings are all `string` (the bytes as a
  *     latin1 JS string, one char per byte); a verbatim string loses its
  *     3-letter format prefix ("txt:").
- *   - integers and RESP3 doubles are both `{ num: text }`, the decimal text as
+ *   - integers, RESP3 doubles and big numbers are all `{ num: text }`, the decimal text as
  *     the server wrote it (clients decode both to a number or a string).
  *   - a null bulk, a null array and the RESP3 null are all `null`.
  *   - arrays, RESP3 sets and pushes are all arrays.
@@ -44,8 +44,10 @@ export function isMap(v: Value): v is { map: readonly (readonly [Value, Value])[
 /** A wire reply (as the raw driver parses it) in the common shape. */
 export function valueFromRaw(v: RawValue): Value {
   switch (v.type) {
-    case 'simple': case 'bulk': case 'bignum':
+    case 'simple': case 'bulk':
       return v.value;
+    case 'bignum':
+      return { num: v.value };
     case 'verbatim':
       return v.value.slice(4);
     case 'error': case 'bloberror':

@@ -37,6 +37,11 @@ export interface DriverReply {
 export interface DriverConnection {
   /** Sends one command (arguments are byte strings: a string is taken as latin1) and returns its reply. */
   send(args: readonly Arg[]): Promise<DriverReply>;
+  /**
+   * Raw driver only: writes bytes as they are and reads `replies` replies, or
+   * everything until the server closes the connection ('close').
+   */
+  sendRaw?(bytes: string, replies: number | 'close'): Promise<{ replies: DriverReply[]; closed: boolean }>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@
 import { RawClient } from '../targets/raw-client.js';
 import { EXACT_PROFILE } from '../normalize.js';
 import { valueFromRaw } from '../value.js';
+import type { RawValue } from '../../src/index.js';
 import type { Driver } from './driver.js';
 
 export const rawDriver: Driver = {
@@ -24,6 +25,15 @@ export const rawDriver: Driver = {
       async send(args) {
         const r = await c.send(args);
         return { value: valueFromRaw(r.value), raw: r.raw, rawValue: r.value };
+      },
+      async sendRaw(bytes, replies) {
+        const toReply = (r: { raw: string; value: RawValue }) => ({ value: valueFromRaw(r.value), raw: r.raw, rawValue: r.value });
+        if (replies === 'close') {
+          const r = await c.sendUntilClose(bytes);
+          return { replies: r.replies.map(toReply), closed: r.closed };
+        }
+        const rs = await c.sendRawMany(bytes, replies);
+        return { replies: rs.map(toReply), closed: c.isClosed };
       },
       async close() {
         c.close();

@@ -162,7 +162,7 @@ describe('LMOVE / RPOPLPUSH / LMPOP', () => {
 
 describe('blocking commands that need not block', () => {
   test('an element is there: they act like their non-blocking forms', () => check([
-    ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f'], ['BLPOP', 'nokey', 'l', '0'], ['BRPOP', 'l', 'nokey', '1'],
+    ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], ['BLPOP', 'nokey', 'l', '0'], ['BRPOP', 'l', 'nokey', '1'],
     ['BLMPOP', '0', '2', 'nokey', 'l', 'LEFT'], ['BLMPOP', '0.5', '1', 'l', 'RIGHT', 'COUNT', '2'],
     ['BLMOVE', 'l', 'd', 'LEFT', 'RIGHT', '0'], ['BRPOPLPUSH', 'l', 'd', '0'], ['EXISTS', 'l'], range('d'),
     ['BRPOPLPUSH', 'd', 'd', '0'], ['BLMOVE', 'd', 'd', 'LEFT', 'LEFT', '0'], range('d'),
@@ -171,7 +171,7 @@ describe('blocking commands that need not block', () => {
   test('timeout parsing', () => {
     const steps: StepLike[] = [];
     for (const t of ['-1', 'abc', '', 'inf', '-inf', 'nan', '1e400', '0x', '9223372036854775', '9223372036854776', '9223372036854775.807',
-      ' 1', '1 ', '-0.001', '1e-400', '0.0001', '0x1p-20', '+0.001', '.001']) {
+      ' 1', '1 ', '-0.0011', '1e-400', '0.0001', '0x1p-20', '+0.001', '.001']) {
       steps.push(['BLPOP', 'k', t], ['BLMOVE', 'k', 'd', 'LEFT', 'LEFT', t], ['BLMPOP', t, '1', 'k', 'LEFT'], ['BRPOPLPUSH', 'k', 'd', t]);
     }
     return check(steps);
@@ -443,6 +443,10 @@ describe('blocking with several clients', () => {
     { bg: 'a', cmd: ['BLPOP', 'k1', 'k2', '0'] }, ['b', 'MULTI'], ['b', 'RPUSH', 'k2', 'two'], ['b', 'RPUSH', 'k1', 'one'], ['b', 'EXEC'],
     { wait: 'a' }, ['b', 'LRANGE', 'k1', '0', '-1'], ['b', 'LRANGE', 'k2', '0', '-1'],
     { bg: 'a', cmd: ['BLPOP', 'm', 'm', 'n', 'm', '0'] }, ['b', 'RPUSH', 'm', '1', '2'], { wait: 'a' }, ['b', 'LRANGE', 'm', '0', '-1'],
+  ]));
+
+  test('a timeout that rounds to 0 ms (-0.001) waits forever', () => both([
+    { bg: 'a', cmd: ['BLPOP', 'k', '-0.001'] }, { sleep: 50 }, { pending: 'a' }, ['b', 'RPUSH', 'k', 'v'], { wait: 'a' },
   ]));
 
   test('BLMPOP with COUNT and BLMOVE are served', () => both([

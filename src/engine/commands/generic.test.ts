@@ -436,7 +436,7 @@ describe('types without generic hooks yet', () => {
     expect(run('MOVE', 'm', '1')).toBe(int(1));
     expect(engine.db(1).peek('m')!.value).toBe(list);
     expect(run('TYPE', 'm')).toBe('+none\r\n');
-    engine.db(0).set('h', 'hash', new Map(), T0);
-    expect(run('OBJECT', 'ENCODING', 'h')).toMatch(/^-ERR valkey-double has no hash support/);
+    engine.db(0).set('h', 'stream', new Map(), T0);
+    expect(run('OBJECT', 'ENCODING', 'h')).toMatch(/^-ERR valkey-double has no stream support/);
   });
 });

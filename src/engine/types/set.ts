@@ -58,9 +58,6 @@ export function setLimits(engine: Engine): SetLimits {
   return lim;
 }
 
-/** Is the member an integer an intset can hold (string2ll)? */
-export const isIntMember: (m: Bytes) => boolean = isIntEncodable;
-
 /** Compares two canonical integer strings as integers. */
 export function cmpInt(a: Bytes, b: Bytes): number {
   const na = a.charCodeAt(0) === 45;
