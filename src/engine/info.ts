@@ -341,7 +341,7 @@ const SECTIONS: Section[] = [
         'sync_partial_ok:0',
         'sync_partial_err:0',
         `expired_keys:${s.expiredKeys}`,
-        'expired_fields:0',
+        `expired_fields:${s.expiredFields}`,
         'expired_stale_perc:0.00',
         'expired_keys_with_volatile_items_stale_perc:0.00',
         'expired_time_cap_reached_count:0',

@@ -238,3 +238,19 @@ describe('LOLWUT', () => {
     expect(one.split('\n').length).toBe(8 + 3); // 8 rows, two trailer lines, and the final newline
   });
 });
+
+describe('INFO stats expiry counters', () => {
+  test('expired_keys and expired_fields count active expiry on the virtual clock, and RESETSTAT clears them', () => {
+    const { wire, clock, str, field } = setup();
+    wire('SET', 'k', 'v', 'PX', '100');
+    wire('HSETEX', 'h', 'PX', '100', 'FIELDS', '2', 'f1', 'v1', 'f2', 'v2');
+    wire('HSET', 'h', 'f3', 'v3');
+    expect(field(str('INFO', 'stats'), 'expired_fields')).toBe('0');
+    clock.advance(101);
+    const stats = str('INFO', 'stats');
+    expect(field(stats, 'expired_keys')).toBe('1');
+    expect(field(stats, 'expired_fields')).toBe('2');
+    wire('CONFIG', 'RESETSTAT');
+    expect(field(str('INFO', 'stats'), 'expired_fields')).toBe('0');
+  });
+});
