@@ -497,8 +497,12 @@ describe('blocking with several clients', () => {
   ]));
 
   test('a blocked client runs its pipelined requests after being served', () => both([
-    { bg: 'a', cmd: ['BLPOP', 'k', '0'] }, ['a', 'PING', 'after'], ['b', 'RPUSH', 'k', 'v'], { wait: 'a' },
-    { bg: 'a', cmd: ['BLPOP', 'k', '0'] }, ['a', 'RPUSH', 'k', 'mine'], ['b', 'RPUSH', 'k', 'x'], { wait: 'a' }, ['b', 'LRANGE', 'k', '0', '-1'],
+    { bg: 'a', cmd: ['BLPOP', 'k', '0'] }, { bg: 'a', cmd: ['PING', 'after'] }, ['b', 'RPUSH', 'k', 'v'], { wait: 'a' }, { wait: 'a' },
+    { bg: 'a', cmd: ['BLPOP', 'k', '0'] }, { bg: 'a', cmd: ['RPUSH', 'k', 'mine'] }, ['b', 'RPUSH', 'k', 'x'], { wait: 'a' }, { wait: 'a' },
+    ['b', 'LRANGE', 'k', '0', '-1'], ['b', 'DEL', 'k'],
+    { bg: 'c', cmd: ['BLPOP', 'k', '0'] }, { bg: 'a', cmd: ['BLPOP', 'k', '0'] }, { bg: 'a', cmd: ['LPUSH', 'k', 'z'] },
+    { bg: 'a', cmd: ['BLPOP', 'k', '0'] }, ['b', 'RPUSH', 'k', '1', '2', '3'], { wait: 'c' }, { wait: 'a' }, { wait: 'a' }, { wait: 'a' },
+    ['b', 'LRANGE', 'k', '0', '-1'],
   ]));
 });
 
