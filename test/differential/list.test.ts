@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Arg, RawClient } from '../../conformance/targets/raw-client.js';
+import { encodeCommand, type Arg, type RawClient } from '../../conformance/targets/raw-client.js';
 import type { RawReply } from '../../src/index.js';
 import { useDifferential, type Differential, type StepLike } from './harness.js';
 
@@ -234,6 +234,11 @@ describe('OBJECT ENCODING', () => {
     }
   });
 
+  test('below -5 the limit is 64 KiB (list.tcl)', () => check(withSize('-6', [
+    ['RPUSH', 'lst', x(60000)], enc('lst'), ['RPUSH', 'lst', x(5536)], enc('lst'), ['RPOP', 'lst'], enc('lst'),
+    ['DEL', 'lst'], ['RPUSH', 'lst', x(60000)], ['RPUSH', 'lst', x(5520)], enc('lst'), ['RPUSH', 'lst', 'a'], enc('lst'),
+  ])));
+
   test('integer elements take less room', () => check([
     ['RPUSH', 'l', ...Array.from({ length: 2000 }, (_, i) => String(i * 7))], enc('l'), ['RPUSH', 'l', ...Array.from({ length: 2000 }, (_, i) => String(i))], enc('l'),
     ['RPUSH', 'm', ...Array.from({ length: 800 }, (_, i) => String(-2147483648 + i))], enc('m'), ['RPUSH', 'm', ...Array.from({ length: 10 }, () => '9223372036854775807')], enc('m'),
@@ -302,7 +307,7 @@ describe('properties', () => {
       fc.tuple(key, val).map(([k, v]) => ['LPOS', k, v, 'RANK', '-1', 'COUNT', '0']),
     );
     const size = fc.constantFrom('-2', '-1', '3', '5', '0', '1', '-5');
-    await fc.assert(fc.asyncProperty(size, fc.array(cmd, { minLength: 1, maxLength: 40 }), async (sz, cmds) => {
+    await fc.assert(fc.asyncProperty(size, fc.array(cmd, { minLength: 10, maxLength: 50, size: 'max' }), async (sz, cmds) => {
       const steps: StepLike[] = [['CONFIG', 'SET', 'list-max-listpack-size', sz]];
       for (const c of cmds) steps.push(c, ['LRANGE', c[1]!, '0', '-1'], ['OBJECT', 'ENCODING', c[1]!]);
       for (const k of ['a', 'b', 'c']) steps.push(['LRANGE', k, '0', '-1'], ['OBJECT', 'ENCODING', k]);
@@ -315,7 +320,9 @@ describe('properties', () => {
   test('growing and shrinking through node splits and merges', async () => {
     if (!d.available) return;
     // Elements sized to fill nodes unevenly; LINSERT in the middle splits full nodes and merges neighbours.
-    const val = fc.integer({ min: 0, max: 30 }).map((n) => (n < 10 ? String(n * 1000) : x(n * 40, String.fromCharCode(97 + (n % 26)))));
+    const big = [x(5000, 'P'), x(9000, 'Q'), x(3000, 'R')];
+    const val = fc.integer({ min: 0, max: 33 }).map((n) =>
+      n < 10 ? String(n * 1000) : n > 30 ? big[n - 31]! : x(n * 40, String.fromCharCode(97 + (n % 26))));
     const op: fc.Arbitrary<string[]> = fc.oneof(
       fc.tuple(fc.constantFrom('LPUSH', 'RPUSH'), fc.array(val, { minLength: 1, maxLength: 30 })).map(([c, vs]) => [c, 'l', ...vs]),
       fc.tuple(fc.constantFrom('BEFORE', 'AFTER'), val, val).map(([w, p, v]) => ['LINSERT', 'l', w, p, v]),
@@ -324,7 +331,7 @@ describe('properties', () => {
       fc.tuple(fc.constantFrom('LPOP', 'RPOP'), fc.integer({ min: 1, max: 20 })).map(([c, n]) => [c, 'l', String(n)]),
     );
     const size = fc.constantFrom('-1', '-2', '8', '20');
-    await fc.assert(fc.asyncProperty(size, fc.array(op, { minLength: 5, maxLength: 60 }), async (sz, ops) => {
+    await fc.assert(fc.asyncProperty(size, fc.array(op, { minLength: 20, maxLength: 80, size: 'max' }), async (sz, ops) => {
       const steps: StepLike[] = [['CONFIG', 'SET', 'list-max-listpack-size', sz]];
       for (const o of ops) steps.push(o, ['OBJECT', 'ENCODING', 'l']);
       steps.push(['LRANGE', 'l', '0', '-1'], ['CONFIG', 'SET', 'list-max-listpack-size', '-2']);
@@ -346,6 +353,7 @@ type Who = 'a' | 'b' | 'c' | 'd';
 type MStep =
   | readonly [Who, ...Arg[]]
   | { bg: Who; cmd: readonly Arg[] }
+  | { pipe: Who; cmds: readonly (readonly Arg[])[] }
   | { wait: Who }
   | { pending: Who }
   | { sleep: number }
@@ -359,7 +367,7 @@ async function clients(dd: Differential, steps: readonly MStep[], resp: 2 | 3 = 
   if (!dd.available) return;
   const run = async (which: 'oracle' | 'mock'): Promise<string[]> => {
     const cs = new Map<Who, RawClient>();
-    const pendings = new Map<Who, { p: Promise<RawReply>; done: boolean }[]>();
+    const pendings = new Map<Who, { p: Promise<RawReply | RawReply[]>; done: boolean }[]>();
     const get = async (w: Who) => {
       let c = cs.get(w);
       if (!c) {
@@ -389,12 +397,19 @@ async function clients(dd: Differential, steps: readonly MStep[], resp: 2 | 3 = 
           entry.p.then(() => { entry.done = true; }, () => { entry.done = true; });
           pendings.get(s.bg)!.push(entry);
           await new Promise((r) => setTimeout(r, 40)); // let the server take it before the next step
+        } else if ('pipe' in s) {
+          const c = await get(s.pipe);
+          const entry = { p: c.sendRawMany(Buffer.concat(s.cmds.map((x) => encodeCommand(x))), s.cmds.length), done: false };
+          entry.p.then(() => { entry.done = true; }, () => { entry.done = true; });
+          pendings.get(s.pipe)!.push(entry);
+          await new Promise((r) => setTimeout(r, 40));
         } else if ('wait' in s) {
           const entry = pendings.get(s.wait)?.shift();
           if (!entry) out.push(`${s.wait}: <nothing pending>`);
           else {
             try {
-              out.push(`${s.wait}: ${(await timed(entry.p)).raw}`);
+              const r = await timed(entry.p);
+              out.push(`${s.wait}: ${Array.isArray(r) ? r.map((x) => x.raw).join('') : r.raw}`);
             } catch (e) {
               out.push(`${s.wait}: <${(e as Error).message}>`);
             }
@@ -405,7 +420,7 @@ async function clients(dd: Differential, steps: readonly MStep[], resp: 2 | 3 = 
           out.push(`${s.pending}: pending=${entry !== undefined && !entry.done}`);
         } else if ('sleep' in s) {
           await new Promise((r) => setTimeout(r, s.sleep));
-        } else {
+        } else if ('close' in s) {
           cs.get(s.close)?.close();
           cs.delete(s.close);
           await new Promise((r) => setTimeout(r, 30));
@@ -494,6 +509,24 @@ describe('blocking with several clients', () => {
     ['b', 'LRANGE', 'k', '0', '-1'], ['b', 'EXISTS', 'd'], ['b', 'CLIENT', 'LIST', 'FLAGS', 'b'],
     { bg: 'a', cmd: ['BLPOP', 'none', '0'] }, { bg: 'b', cmd: ['BLPOP', 'none', '0'] }, { close: 'a' }, ['c', 'RPUSH', 'none', '1'],
     { wait: 'b' }, ['c', 'EXISTS', 'none'],
+  ]));
+
+  test('fairness while pipelining: a push and a blocking pop in one batch serve the earlier client', () => both([
+    { bg: 'a', cmd: ['BLPOP', 'mylist', '0'] }, { pipe: 'b', cmds: [['LPUSH', 'mylist', '1'], ['BLPOP', 'mylist', '0']] },
+    { wait: 'a' }, { pending: 'b' }, ['c', 'LPUSH', 'mylist', '2'], { wait: 'b' },
+  ]));
+
+  test('fairness during nested unblocking', () => both([
+    { bg: 'a', cmd: ['BRPOPLPUSH', 'l1', 'l3', '0'] }, { bg: 'b', cmd: ['BLPOP', 'l2', '0'] },
+    { bg: 'c', cmd: ['BLMPOP', '0', '2', 'l2', 'l3', 'LEFT', 'COUNT', '1'] },
+    ['d', 'MULTI'], ['d', 'LPUSH', 'l1', '1'], ['d', 'LPUSH', 'l2', '2'], ['d', 'EXEC'], { wait: 'a' }, { wait: 'b' }, { wait: 'c' },
+    ['d', 'EXISTS', 'l1', 'l2', 'l3'],
+  ]));
+
+  test('a command being served serves another before the next pipelined request', () => both([
+    { bg: 'a', cmd: ['BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0'] }, { bg: 'b', cmd: ['BLMOVE', 'dst', 'src', 'RIGHT', 'LEFT', '0'] },
+    { pipe: 'c', cmds: [['SET', 'key1', 'v'], ['LPUSH', 'src', 'dummy'], ['LRANGE', 'src', '0', '-1'], ['EXISTS', 'dst']] },
+    { wait: 'a' }, { wait: 'b' }, { wait: 'c' },
   ]));
 
   test('a blocked client runs its pipelined requests after being served', () => both([

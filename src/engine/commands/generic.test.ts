@@ -149,8 +149,8 @@ describe('RENAME, RENAMENX, MOVE, COPY', () => {
 
   test('COPY of a type without a copy hook is an explicit error', () => {
     const { run, engine } = setup();
-    engine.db(0).set('l', 'list', [], T0);
-    expect(run('COPY', 'l', 'm')).toMatch(/^-ERR valkey-double has no list support/);
+    engine.db(0).set('l', 'stream', [], T0);
+    expect(run('COPY', 'l', 'm')).toMatch(/^-ERR valkey-double has no stream support/);
     expect(engine.db(0).peek('m')).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
 import { hashCommands } from './hash.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { introspectionCommands } from './introspection.js';
 import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
@@ -17,6 +18,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   connectionCommands,
   genericCommands,
   hashCommands,
+  hyperloglogCommands,
   introspectionCommands,
   listCommands,
   serverCommands,

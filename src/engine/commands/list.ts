@@ -140,13 +140,20 @@ function blockOn(ctx: Context, keys: readonly Bytes[], deadline: number, attempt
     db,
     cmd: cmd.fullname,
     tryServe(now, key) {
+      // handleClientsBlockedOnKey looks without side effects (an expired key still counts:
+      // the re-run command then expires it and keeps waiting).
       const e = db.peek(key);
-      if (e === undefined || e.type !== 'list' || db.isExpired(e, now)) return undefined;
+      if (e === undefined || e.type !== 'list') return undefined;
       try {
         return attempt(new Context(engine, client, cmd, now, false));
       } catch (err) {
-        if (err instanceof CommandError) return err.reply;
-        throw err;
+        if (!(err instanceof CommandError)) throw err;
+        // The error reply of the re-run command counts as call() would count it.
+        cmd.stats.failed++;
+        engine.stats.errorReplies++;
+        const code = err.reply.v.split(' ', 1)[0]!;
+        engine.stats.errors.set(code, (engine.stats.errors.get(code) ?? 0) + 1);
+        return err.reply;
       }
     },
     onTimeout: () => R.nullArray,

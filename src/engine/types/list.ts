@@ -230,6 +230,44 @@ export class ListValue {
     return l;
   }
 
+  /**
+   * A list built in one go the way SORT ... STORE builds it: a fresh
+   * quicklist, every element pushed at the tail, then
+   * listTypeTryConversion(LIST_CONV_AUTO).
+   */
+  static built(items: readonly Bytes[], fill: number): ListValue {
+    const l = ListValue.emptyQuicklist(fill);
+    for (const v of items) l.push(v, 'tail');
+    l.tryConvertAuto(fill);
+    return l;
+  }
+
+  /**
+   * A list from serialized quicklist nodes (RESTORE, RDB): nodes appended as
+   * they are (empty packed ones skipped), then LIST_CONV_AUTO. Undefined when
+   * no element is left (an empty key).
+   */
+  static fromNodes(nodes: readonly { readonly items: readonly Bytes[]; readonly plain: boolean }[], fill: number): ListValue | undefined {
+    const l = ListValue.emptyQuicklist(fill);
+    for (const n of nodes) {
+      if (n.items.length === 0) continue;
+      l.linkNode(l.tail, new ListNode([...n.items], n.plain), true);
+      l.length += n.items.length;
+    }
+    if (l.length === 0) return undefined;
+    l.tryConvertAuto(fill);
+    return l;
+  }
+
+  private static emptyQuicklist(fill: number): ListValue {
+    const l = new ListValue();
+    l.encoding = 'quicklist';
+    l.fill = clampFill(fill);
+    l.head = l.tail = null;
+    l.nodes = 0;
+    return l;
+  }
+
   // --- encoding conversions ------------------------------------------------
 
   /**
@@ -598,16 +636,15 @@ export class ListValue {
     let n = fromTail ? this.tail : this.head;
     while (n !== null && (limit === 0 || removed < limit)) {
       const next = fromTail ? n.prev : n.next;
-      const items = n.items();
       let hit = false;
-      for (let i = 0; i < items.length; i++) {
-        const j = fromTail ? items.length - 1 - i : i;
-        if (items[j] === v) {
+      for (let i = 0, c = n.count; i < c; i++) {
+        if (n.get(i) === v) {
           hit = true;
           break;
         }
       }
       if (hit) {
+        const items = n.items();
         const kept: Bytes[] = [];
         let bytes = 0;
         if (fromTail) {

@@ -109,7 +109,14 @@ function randomLevel(): number {
 }
 
 function newNode(level: number, score: number, member: Bytes): ZNode {
-  return { member, score, backward: null, next: new Array<ZNode | null>(level).fill(null), span: new Array<number>(level).fill(0) };
+  // Packed arrays (pushed, not preallocated): faster element access.
+  const next: (ZNode | null)[] = [];
+  const span: number[] = [];
+  for (let i = 0; i < level; i++) {
+    next.push(null);
+    span.push(0);
+  }
+  return { member, score, backward: null, next, span };
 }
 
 /** Is `n` (score, member) ordered before (score, member)? */
@@ -444,7 +451,10 @@ export class ZSet {
     return this.nthInLexRange(r, 0);
   }
 
-  /** zslNthInLexRange, or the listpack's scans for n = 0 and n = -1 followed by steps. */
+  /**
+   * zslNthInLexRange, or for a listpack its scans from either end followed
+   * by plain steps; null when the node reached is out of range.
+   */
   nthInLexRange(r: LexRange, n: number): ZNode | null {
     if (!this.inLexRange(r)) return null;
     if (this.listpack) {
@@ -455,11 +465,13 @@ export class ZSet {
         while (x !== null && !lexGteMin(x.member, r)) x = x.next[0]!;
         if (x === null || !lexLteMax(x.member, r)) return null;
         for (let i = 0; i < n && x !== null; i++) x = x.next[0]!;
+        if (x !== null && !lexLteMax(x.member, r)) return null;
       } else {
         x = this.zsl.tail;
         while (x !== null && !lexLteMax(x.member, r)) x = x.backward;
         if (x === null || !lexGteMin(x.member, r)) return null;
         for (let i = 0; i < -n - 1 && x !== null; i++) x = x.backward;
+        if (x !== null && !lexGteMin(x.member, r)) return null;
       }
       return x;
     }
