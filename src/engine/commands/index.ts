@@ -9,6 +9,7 @@ import { introspectionCommands } from './introspection.js';
 import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './string.js';
 import { transactionsCommands } from './transactions.js';
 import { zsetCommands } from './zset.js';
@@ -23,6 +24,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   listCommands,
   serverCommands,
   setCommands,
+  sortCommands,
   stringCommands,
   transactionsCommands,
   zsetCommands,

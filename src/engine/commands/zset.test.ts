@@ -251,6 +251,53 @@ describe('encodings', () => {
   });
 });
 
+describe('ZSCAN over a skiplist', () => {
+  /** Runs a full ZSCAN; `between` runs after each call. */
+  const scanAll = (run: (...a: string[]) => string, key: string, count: string, between?: (step: number) => void) => {
+    const seen: string[] = [];
+    let cursor = '0';
+    let step = 0;
+    do {
+      const raw = run('ZSCAN', key, cursor, 'COUNT', count, 'NOSCORES');
+      const lines = raw.split('\r\n');
+      cursor = lines[2]!;
+      const n = Number(lines[3]!.slice(1));
+      for (let i = 0; i < n; i++) seen.push(lines[5 + 2 * i]!);
+      between?.(step++);
+    } while (cursor !== '0');
+    return seen;
+  };
+
+  test('a full scan in small steps returns every member once, whatever changes meanwhile', () => {
+    const { run } = setup();
+    run('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    const members = Array.from({ length: 300 }, (_, i) => `m${i}`);
+    run('ZADD', 'z', ...members.flatMap((m, i) => [String(i % 17), m]));
+    expect(run('OBJECT', 'ENCODING', 'z')).toBe(bulk('skiplist'));
+    const plain = scanAll(run, 'z', '7');
+    expect(plain.length).toBe(300);
+    expect(new Set(plain)).toEqual(new Set(members));
+    // Members that stay the whole time come back exactly once, despite adds, removals and score changes.
+    const stable = members.filter((_, i) => i % 3 !== 0);
+    const seen = scanAll(run, 'z', '5', (step) => {
+      run('ZREM', 'z', `m${step * 3}`);
+      run('ZADD', 'z', String(step), `new${step}`);
+      run('ZINCRBY', 'z', '100', `m${step * 3 + 1}`);
+    });
+    for (const m of stable) expect(seen.filter((x) => x === m)).toEqual([m]);
+  });
+
+  test('MATCH filters, scores print as %.17Lg', () => {
+    const { run } = setup();
+    run('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    run('ZADD', 'z', '0.1', 'a1', '2', 'a2', '3', 'b1');
+    const raw = run('ZSCAN', 'z', '0', 'MATCH', 'a*', 'COUNT', '100');
+    expect(raw.startsWith('*2\r\n$1\r\n0\r\n*4\r\n')).toBe(true);
+    expect(raw).toContain(bulk('0.10000000000000001'));
+    expect(raw).not.toContain('b1');
+  });
+});
+
 describe('replies', () => {
   test('RESP3 shapes: doubles, pairs, null arrays', () => {
     const { connect, exec } = setup();
