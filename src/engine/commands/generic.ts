@@ -9,6 +9,7 @@ import { getLongLong, getPositiveLong, getRangeLong, isToken, LLONG_MAX, LLONG_M
 import type { CommandGroup, HandlerResult } from '../command.js';
 import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, lfuState, type Context } from '../context.js';
 import { Err, cTrunc } from '../errors.js';
+import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import { expireTimeOf, isIntEncodable, type Entry, type Keyspace, type ValueType } from '../keyspace/keyspace.js';
 import type { SetValue } from '../types/set.js';
@@ -214,40 +215,10 @@ function keys(ctx: Context, argv: readonly Bytes[]): Reply {
   return R.array(out);
 }
 
-const TYPE_NAMES: ReadonlyMap<string, ValueType> = new Map<string, ValueType>(
-  (['string', 'list', 'set', 'zset', 'hash', 'stream'] as const).map((t) => [t, t]),
-);
-
 function scan(ctx: Context, argv: readonly Bytes[]): Reply {
   const cursor = parseScanCursor(argv[1]!);
   if (cursor === null) throw Err.generic('invalid cursor');
-  let count = 10;
-  let pattern: Bytes | undefined;
-  let type: ValueType | undefined;
-  for (let i = 2; i < argv.length; ) {
-    const opt = argv[i]!;
-    const more = argv.length - i >= 2;
-    if (more && isToken(opt, 'COUNT')) {
-      count = Number(getLongLong(argv[i + 1]!));
-      if (count < 1) throw Err.syntax();
-      i += 2;
-    } else if (more && isToken(opt, 'MATCH')) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? undefined : p;
-      i += 2;
-    } else if (more && isToken(opt, 'TYPE')) {
-      const name = argv[i + 1]!;
-      type = TYPE_NAMES.get(cTrunc(name, Infinity).toLowerCase());
-      if (type === undefined) throw Err.generic(`unknown type name '${cTrunc(name, Infinity)}'`);
-      i += 2;
-    } else if (isToken(opt, 'NOVALUES')) {
-      throw Err.generic('NOVALUES option can only be used in HSCAN');
-    } else if (isToken(opt, 'NOSCORES')) {
-      throw Err.generic('NOSCORES option can only be used in ZSCAN');
-    } else {
-      throw Err.syntax();
-    }
-  }
+  const { count, pattern, type } = parseScanOptions(argv, 2, null);
   const db = ctx.db;
   const start = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
   const step = db.scan(start, count);

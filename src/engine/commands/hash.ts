@@ -5,10 +5,11 @@
  * The value structure and its rules live in types/hash.ts.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { LLONG_MAX, LLONG_MIN, getLong, getLongLong, parseLongLong } from '../args.js';
+import { LLONG_MAX, LLONG_MIN, getLongLong, parseLongLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import { Err, cTrunc } from '../errors.js';
+import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import { parseScanCursor } from './generic.js';
@@ -284,29 +285,7 @@ function hscan(ctx: Context, argv: readonly Bytes[]): Reply {
   if (c === null) throw Err.generic('invalid cursor');
   const hv = readHash(ctx, argv[1]!);
   if (hv === undefined) return EMPTY_SCAN;
-  let count = 10;
-  let pattern: Bytes | undefined;
-  let novalues = false;
-  for (let i = 3; i < argv.length; ) {
-    const opt = argv[i]!;
-    const more = argv.length - i >= 2;
-    if (more && cEq(opt, 'count')) {
-      count = getLong(argv[i + 1]!);
-      if (count < 1) throw Err.syntax();
-      i += 2;
-    } else if (more && cEq(opt, 'match')) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? undefined : p;
-      i += 2;
-    } else if (cEq(opt, 'novalues')) {
-      novalues = true;
-      i++;
-    } else if (cEq(opt, 'noscores')) {
-      throw Err.generic('NOSCORES option can only be used in ZSCAN');
-    } else {
-      throw Err.syntax();
-    }
-  }
+  const { count, pattern, onlyKeys: novalues } = parseScanOptions(argv, 3, 'hash');
   const out: Reply[] = [];
   const add = (f: Bytes, v: Bytes) => {
     if (pattern !== undefined && !globMatch(pattern, f)) return;

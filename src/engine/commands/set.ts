@@ -8,10 +8,11 @@
  * WATCH signals and dirty counts. Randomness comes from the engine's rng.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { getLong, getPositiveLong, LLONG_MIN, parseLongLong } from '../args.js';
+import { getPositiveLong, LLONG_MIN, parseLongLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import { Err } from '../errors.js';
+import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import { isIntEncodable } from '../keyspace/keyspace.js';
 import { SetValue, setLimits, type RandInt } from '../types/set.js';
@@ -418,27 +419,7 @@ function sscan(ctx: Context, argv: readonly Bytes[]): Reply {
   if (cursor === null) throw Err.generic('invalid cursor');
   const set = readSet(ctx, argv[1]!);
   if (set === undefined) return EMPTY_SCAN;
-  let count = 10;
-  let pattern: Bytes | undefined;
-  for (let i = 3; i < argv.length; ) {
-    const opt = argv[i]!;
-    const more = argv.length - i >= 2;
-    if (more && cEq(opt, 'count')) {
-      count = getLong(argv[i + 1]!);
-      if (count < 1) throw Err.syntax();
-      i += 2;
-    } else if (more && cEq(opt, 'match')) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? undefined : p;
-      i += 2;
-    } else if (cEq(opt, 'novalues')) {
-      throw Err.generic('NOVALUES option can only be used in HSCAN');
-    } else if (cEq(opt, 'noscores')) {
-      throw Err.generic('NOSCORES option can only be used in ZSCAN');
-    } else {
-      throw Err.syntax();
-    }
-  }
+  const { count, pattern } = parseScanOptions(argv, 3, 'set');
   let members: Bytes[];
   let next = 0;
   if (set.enc === 'hashtable') {

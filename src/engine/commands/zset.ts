@@ -16,6 +16,7 @@ import type { CommandGroup, HandlerResult } from '../command.js';
 import { Context } from '../context.js';
 import type { Engine } from '../engine.js';
 import { CommandError, Err } from '../errors.js';
+import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import { parseLongDouble, type LongDouble } from '../types/long-double.js';
@@ -962,29 +963,7 @@ function zscan(ctx: Context, argv: readonly Bytes[]): Reply {
   if (cursor === null) throw Err.generic('invalid cursor');
   const zs = readZset(ctx, argv[1]!);
   if (zs === undefined) return R.array([R.bulk('0'), R.emptyArray]);
-  let count = 10;
-  let pattern: Bytes | undefined;
-  let noscores = false;
-  for (let i = 3; i < argv.length; ) {
-    const o = argv[i]!;
-    const more = argv.length - i >= 2;
-    if (cEq(o, 'count') && more) {
-      count = getLong(argv[i + 1]!);
-      if (count < 1) throw Err.syntax();
-      i += 2;
-    } else if (cEq(o, 'match') && more) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? undefined : p;
-      i += 2;
-    } else if (cEq(o, 'novalues')) {
-      throw Err.generic('NOVALUES option can only be used in HSCAN');
-    } else if (cEq(o, 'noscores')) {
-      noscores = true;
-      i++;
-    } else {
-      throw Err.syntax();
-    }
-  }
+  const { count, pattern, onlyKeys: noscores } = parseScanOptions(argv, 3, 'zset');
   const out: Reply[] = [];
   if (zs.listpack) {
     // Everything in one call, in order, scores as the listpack stores them.
