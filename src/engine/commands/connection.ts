@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
 import { CommandError, Err, cTrunc, oneLine } from '../errors.js';
 import { serverCounters } from '../info.js';
-import { helpReply } from './server.js';
+import { helpReply } from '../help.js';
 
 const VALKEY_VERSION = '9.1.2';
 

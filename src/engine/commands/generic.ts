@@ -9,6 +9,7 @@ import { getLongLong, getPositiveLong, getRangeLong, isToken, LLONG_MAX, LLONG_M
 import type { CommandGroup, HandlerResult } from '../command.js';
 import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, lfuState, type Context } from '../context.js';
 import { Err, cTrunc } from '../errors.js';
+import { helpReply } from '../help.js';
 import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import { expireTimeOf, isIntEncodable, type Entry, type Keyspace, type ValueType } from '../keyspace/keyspace.js';
@@ -81,12 +82,6 @@ function targetDb(ctx: Context, arg: Bytes): Keyspace {
   const id = getRangeLong(arg, -2147483648, 2147483647);
   if (id < 0 || id >= ctx.engine.databases) throw Err.dbIndexOutOfRange();
   return ctx.engine.db(id);
-}
-
-/** addReplyHelp: a header naming the command, the lines, and the HELP footer, as status replies. */
-function helpReply(argv0: Bytes, lines: readonly string[]): Reply {
-  const all = [`${argv0.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Print this help.'];
-  return R.array(all.map((l) => R.simple(l)));
 }
 
 /**

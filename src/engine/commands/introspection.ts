@@ -13,6 +13,7 @@ import {
 } from '../../meta/index.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
 import { Err } from '../errors.js';
+import { helpReply } from '../help.js';
 import { globMatch } from '../keyspace/glob.js';
 import { lookupCommand, lookupCommandByName, type CommandTable } from '../registry.js';
 
@@ -210,17 +211,6 @@ const HELP = [
   'GETKEYSANDFLAGS <full-command>',
   '    Return the keys and the access flags from a full command.',
 ];
-
-/** addReplyHelp: the heading names the command as typed, upper-cased (ASCII only, like sdstoupper). */
-function helpReply(name: Bytes, lines: readonly string[]): Reply {
-  const upper = name.replace(/[a-z]+/g, (s) => s.toUpperCase());
-  return R.array([
-    status(`${upper} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`),
-    ...lines.map(status),
-    status('HELP'),
-    status('    Print this help.'),
-  ]);
-}
 
 export const introspectionCommands: CommandGroup = {
   command: (ctx) => allCommandsInfo(ctx.engine.commands),

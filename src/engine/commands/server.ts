@@ -9,26 +9,12 @@ import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
+import { helpReply } from '../help.js';
 import { fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
 export { serverCounters } from '../info.js';
-
-/** toupper on ASCII letters only (sdstoupper in the C locale). */
-function asciiUpper(s: Bytes): Bytes {
-  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
-}
-
-/** addReplyHelp: the usage header, the lines, then HELP. */
-export function helpReply(argv0: Bytes, lines: readonly string[]): Reply {
-  return R.array([
-    R.simple(`${asciiUpper(argv0)} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`),
-    ...lines.map((l) => R.simple(l)),
-    R.simple('HELP'),
-    R.simple('    Print this help.'),
-  ]);
-}
 
 const CONFIG_HELP = [
   'GET <pattern>',
