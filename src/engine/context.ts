@@ -9,7 +9,7 @@ import type { CommandEntry } from './command.js';
 import type { Engine } from './engine.js';
 import { Err } from './errors.js';
 import type { Entry, Keyspace, ValueType } from './keyspace/keyspace.js';
-import { lfuCounter, lfuDecay, lfuInit, lfuTouch, type LfuParams } from './keyspace/lfu.js';
+import { lfuCounter, lfuDecay, lfuInit, lfuTouch } from './keyspace/lfu.js';
 
 /** lookupKey flags (db.c LOOKUP_*), for read() and write(). */
 export const LOOKUP_NONE = 0;
@@ -19,35 +19,6 @@ export const LOOKUP_NOTOUCH = 1;
 export const LOOKUP_NONOTIFY = 2;
 /** Don't count keyspace hits/misses. */
 export const LOOKUP_NOSTATS = 4;
-
-/** Per engine: is an LFU maxmemory-policy active, and its parameters (kept in step with CONFIG SET). */
-interface LfuState extends LfuParams {
-  on: boolean;
-}
-const lfuStates = new WeakMap<Engine, LfuState>();
-// One-entry cache in front of the map: every read touches a key, and a process usually runs one engine.
-let lastEngine: Engine | undefined;
-let lastState: LfuState | undefined;
-
-export function lfuState(engine: Engine): LfuState {
-  if (engine === lastEngine) return lastState!;
-  let st = lfuStates.get(engine);
-  if (st === undefined) {
-    const cfg = engine.config;
-    const s: LfuState = { on: false, logFactor: 10, decayTime: 1 };
-    const load = () => {
-      s.on = cfg.get('maxmemory-policy').includes('lfu');
-      s.logFactor = cfg.getInt('lfu-log-factor');
-      s.decayTime = cfg.getInt('lfu-decay-time');
-    };
-    load();
-    for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) cfg.onChange(name, load);
-    lfuStates.set(engine, (st = s));
-  }
-  lastEngine = engine;
-  lastState = st;
-  return st;
-}
 
 export class Context {
   readonly db: Keyspace;
@@ -103,14 +74,14 @@ export class Context {
    */
   private touchEntry(e: Entry): void {
     if (this.client.noTouch && this.cmd.fullname !== 'touch') return;
-    const lfu = lfuState(this.engine);
+    const lfu = this.engine.lfu;
     if (lfu.on) e.lfu = lfuTouch(e.lfu ?? lfuInit(e.lru), this.now, lfu, () => this.engine.rng.next());
     e.lru = this.now;
   }
 
   /** OBJECT FREQ: the key's LFU counter after decay (stored back, as Valkey does). */
   lfuFrequency(e: Entry): number {
-    const lfu = lfuState(this.engine);
+    const lfu = this.engine.lfu;
     e.lfu = lfuDecay(e.lfu ?? lfuInit(e.lru), this.now, lfu.decayTime);
     return lfuCounter(e.lfu);
   }

@@ -11,6 +11,7 @@ import { Config } from './config.js';
 import { CONFIG_PARAMS } from './config-params.js';
 import { dispatch } from './dispatch.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import { lfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { buildCommandTable, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
 
@@ -74,6 +75,8 @@ export class Engine {
   readonly clock: Clock;
   readonly rng: Rng;
   readonly config: Config;
+  /** LFU maxmemory-policy settings, following CONFIG SET (OBJECT FREQ, access counters). */
+  readonly lfu: LfuSettings;
   readonly commands: CommandTable;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
@@ -101,6 +104,7 @@ export class Engine {
     if (opts.databases !== undefined) overrides['databases'] = String(opts.databases);
     if (opts.requirepass !== undefined) overrides['requirepass'] = opts.requirepass;
     this.config = new Config(CONFIG_PARAMS, overrides);
+    this.lfu = lfuSettings(this.config);
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     const n = this.config.getInt('databases');
     const hooks = {

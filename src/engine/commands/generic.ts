@@ -7,7 +7,7 @@
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLongLong, getPositiveLong, getRangeLong, isToken, LLONG_MAX, LLONG_MIN, parseLongLong } from '../args.js';
 import type { CommandGroup, HandlerResult } from '../command.js';
-import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, lfuState, type Context } from '../context.js';
+import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, type Context } from '../context.js';
 import { Err, cTrunc } from '../errors.js';
 import { helpReply } from '../help.js';
 import { parseScanOptions } from '../scan.js';
@@ -416,7 +416,7 @@ export const genericCommands: CommandGroup = {
   'object|idletime'(ctx, argv) {
     const e = objectLookup(ctx, argv[2]!);
     if (e === undefined) return R.null;
-    if (lfuState(ctx.engine).on) {
+    if (ctx.engine.lfu.on) {
       throw Err.generic(
         'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
       );
@@ -426,7 +426,7 @@ export const genericCommands: CommandGroup = {
   'object|freq'(ctx, argv) {
     const e = objectLookup(ctx, argv[2]!);
     if (e === undefined) return R.null;
-    if (!lfuState(ctx.engine).on) {
+    if (!ctx.engine.lfu.on) {
       throw Err.generic(
         'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
       );

@@ -239,8 +239,9 @@ function sortGeneric(ctx: Context, argv: readonly Bytes[], readonly: boolean): R
       storekey = argv[++j]!;
     } else if (cEq(a, 'by') && left >= 1) {
       sortby = parsePattern(argv[++j]!);
-      // A BY pattern without '*' is constant: nothing to sort, nothing to look up.
-      dontsort = sortby.constant || sortby.self;
+      // A BY pattern without '*' is constant: nothing to sort, nothing to look up. A later BY with a
+      // '*' does not undo it (Valkey never clears the flag).
+      if (sortby.constant || sortby.self) dontsort = true;
     } else if (cEq(a, 'get') && left >= 1) {
       gets.push(parsePattern(argv[++j]!));
     } else {

@@ -13,6 +13,28 @@ export interface LfuParams {
   decayTime: number;
 }
 
+/** An engine's LFU settings: whether an LFU maxmemory-policy is active, and its parameters. */
+export interface LfuSettings extends LfuParams {
+  on: boolean;
+}
+
+/** The LFU settings of a configuration, kept in step with CONFIG SET. */
+export function lfuSettings(cfg: {
+  get(name: string): string;
+  getInt(name: string): number;
+  onChange(name: string, fn: () => void): void;
+}): LfuSettings {
+  const s: LfuSettings = { on: false, logFactor: 10, decayTime: 1 };
+  const load = () => {
+    s.on = cfg.get('maxmemory-policy').includes('lfu');
+    s.logFactor = cfg.getInt('lfu-log-factor');
+    s.decayTime = cfg.getInt('lfu-decay-time');
+  };
+  load();
+  for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) cfg.onChange(name, load);
+  return s;
+}
+
 const minutesOf = (ms: number): number => Math.floor(ms / 60000) & 0xffff;
 
 /** lfu_import(LFU_INIT_VAL) at time `ms`: the state of a key created then. */

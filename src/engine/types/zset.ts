@@ -95,16 +95,18 @@ export function lexRangeEmpty(r: LexRange): boolean {
   return c > 0 || (c === 0 && (r.minex || r.maxex));
 }
 
-// Random levels (p = 1/4) from a private xorshift: the shape of the list never shows in replies.
-let levelSeed = 0x2545f491;
-function randomLevel(): number {
-  let x = levelSeed;
+/** Advances a skiplist's xorshift state (random node levels). */
+function nextLevelState(seed: number): number {
+  let x = seed;
   x ^= x << 13;
   x ^= x >>> 17;
   x ^= x << 5;
-  levelSeed = x >>> 0;
-  // Two bits per level, as Valkey counts leading zero pairs.
-  const clz = Math.clz32(levelSeed);
+  return x >>> 0;
+}
+
+/** A node level from the state: p = 1/4 per level, two bits per level as Valkey counts leading zero pairs. */
+function levelOf(state: number): number {
+  const clz = Math.clz32(state);
   return clz === 32 ? 17 : (clz >> 1) + 1;
 }
 
@@ -139,6 +141,8 @@ export class SkipList {
   tail: ZNode | null = null;
   length = 0;
   level = 1;
+  /** Each list draws its own levels: no state is shared between sets or engines. */
+  private levelSeed = 0x2545f491;
 
   first(): ZNode | null {
     return this.header.next[0]!;
@@ -156,7 +160,8 @@ export class SkipList {
       }
       UPDATE[i] = x;
     }
-    const level = randomLevel();
+    this.levelSeed = nextLevelState(this.levelSeed);
+    const level = levelOf(this.levelSeed);
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         RANK[i] = 0;
