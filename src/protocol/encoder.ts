@@ -33,7 +33,7 @@ export function encode(r: Reply, resp: RespVersion): string {
       return s;
     }
     case 'double': {
-      const d = formatDouble(r.v);
+      const d = r.text ?? formatDouble(r.v);
       return resp === 3 ? ',' + d + '\r\n' : '$' + d.length + '\r\n' + d + '\r\n';
     }
     case 'bool':

@@ -18,7 +18,8 @@ export type Reply =
   | { readonly t: 'array'; readonly v: readonly Reply[] }
   | { readonly t: 'map'; readonly v: readonly (readonly [Reply, Reply])[] }
   | { readonly t: 'set'; readonly v: readonly Reply[] }
-  | { readonly t: 'double'; readonly v: number }
+  /** `text`, when given, is written instead of d2string's digits (addReplyHumanLongDouble's "%.17Lf" form). */
+  | { readonly t: 'double'; readonly v: number; readonly text?: string }
   | { readonly t: 'bool'; readonly v: boolean }
   | { readonly t: 'bignum'; readonly v: string }
   | { readonly t: 'verbatim'; readonly format: string; readonly v: Bytes }
@@ -57,6 +58,8 @@ export const R = {
   map: (v: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'map', v }),
   set: (v: readonly Reply[]): Reply => ({ t: 'set', v }),
   double: (v: number): Reply => ({ t: 'double', v }),
+  /** A double written with preformatted digits: `,text` in RESP3, a bulk string in RESP2. */
+  doubleText: (v: number, text: string): Reply => ({ t: 'double', v, text }),
   bool: (v: boolean): Reply => ({ t: 'bool', v }),
   bignum: (v: string): Reply => ({ t: 'bignum', v }),
   verbatim: (v: Bytes, format = 'txt'): Reply => ({ t: 'verbatim', format, v }),

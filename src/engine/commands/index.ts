@@ -3,6 +3,7 @@ import type { CommandGroup } from '../command.js';
 import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { introspectionCommands } from './introspection.js';
@@ -18,6 +19,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   bitmapCommands,
   connectionCommands,
   genericCommands,
+  geoCommands,
   hashCommands,
   hyperloglogCommands,
   introspectionCommands,

@@ -6,8 +6,9 @@
  * neighbours) that a search scans.
  *
  * Every floating-point operation is done in the same order as the C code so
- * the doubles come out bit for bit the same (the trigonometric functions are
- * the platform's: V8's and glibc's agree but for rare last-bit cases).
+ * the doubles come out bit for bit the same. The trigonometric functions are
+ * correctly rounded ones of our own (below), which is what glibc returns but
+ * for rare near-halfway arguments; V8's Math.sin & co. differ far more often.
  *
  * Bit layout: latitude bits in the even positions, longitude bits in the odd
  * ones. Cell indexes are kept as separate integers (lat, lon) and only
@@ -27,10 +28,340 @@ const D_R = Math.PI / 180.0;
 
 const TWO32 = 4294967296;
 const TWO63 = 9223372036854775808;
-const TWO26 = 67108864;
 
 const degRad = (ang: number): number => ang * D_R;
 const radDeg = (ang: number): number => ang / D_R;
+
+// --- correctly rounded sin, cos, asin, atan2 ------------------------------------------------
+//
+// Valkey calls the C library's sin/cos/asin/atan2. glibc returns the
+// correctly rounded result but for rare near-halfway cases (about 0.15% of
+// arguments), while V8's Math.* differ from it in the last bit for several
+// percent of arguments, which shows in STOREDIST scores. So these functions
+// compute about 70 correct bits (a double-double leading part plus small
+// corrections in double) and round once.
+
+const SPLITTER = 134217729; // 2^27 + 1: Veltkamp splitting
+
+// Double-double helpers, used to build the tables at load time; results in (hh, ll).
+let hh = 0;
+let ll = 0;
+
+function twoSum(a: number, b: number): void {
+  const s = a + b;
+  const bb = s - a;
+  ll = a - (s - bb) + (b - bb);
+  hh = s;
+}
+
+function twoProd(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  ll = ah * bh - p + ah * bl + al * bh + al * bl;
+  hh = p;
+}
+
+function ddAdd(ah: number, al: number, bh: number, bl: number): void {
+  twoSum(ah, bh);
+  const sh = hh;
+  const sl = ll;
+  twoSum(al, bl);
+  const th = hh;
+  const tl = ll;
+  let s = sh + (sl + th);
+  let e = sl + th - (s - sh);
+  const s2 = s + (e + tl);
+  e = e + tl - (s2 - s);
+  s = s2;
+  hh = s;
+  ll = e;
+}
+
+function ddMul(ah: number, al: number, bh: number, bl: number): void {
+  twoProd(ah, bh);
+  const lo = ll + (ah * bl + al * bh);
+  const s = hh + lo;
+  ll = lo - (s - hh);
+  hh = s;
+}
+
+/** Double-double divided by a double. */
+function ddDiv(ah: number, al: number, b: number): void {
+  const q = ah / b;
+  twoProd(q, b);
+  const r = (ah - hh - ll + al) / b;
+  const s = q + r;
+  ll = r - (s - q);
+  hh = s;
+}
+
+function splitHi(a: number): number {
+  const t = SPLITTER * a;
+  return t - (t - a);
+}
+
+/** π/2 as three doubles (about 160 bits). */
+const PIO2_1 = 1.5707963267948966;
+const PIO2_2 = 6.123233995736766e-17;
+const PIO2_3 = -1.4973849048591698e-33;
+const PIO2_1H = splitHi(PIO2_1);
+const PIO2_1L = PIO2_1 - PIO2_1H;
+const PIO2_2H = splitHi(PIO2_2);
+const PIO2_2L = PIO2_2 - PIO2_2H;
+
+/** sin(j/256) and cos(j/256) for j = 0..202: double-double values and the Veltkamp halves of the high parts. */
+const TBL = 202;
+const TS = new Float64Array(TBL + 1);
+const TSL = new Float64Array(TBL + 1);
+const TSH = new Float64Array(TBL + 1);
+const TSS = new Float64Array(TBL + 1);
+const TC = new Float64Array(TBL + 1);
+const TCL = new Float64Array(TBL + 1);
+const TCH = new Float64Array(TBL + 1);
+const TCS = new Float64Array(TBL + 1);
+
+(function buildTables(): void {
+  // Taylor series in double-double: sin x = Σ (-1)^k x^(2k+1)/(2k+1)!, cos x = Σ (-1)^k x^(2k)/(2k)!.
+  for (let j = 0; j <= TBL; j++) {
+    const x = j / 256;
+    ddMul(x, 0, x, 0);
+    const x2h = hh;
+    const x2l = ll;
+    let sh = 0;
+    let sl = 0;
+    let ch = 0;
+    let cl = 0;
+    let th = x; // x^(2k+1)/(2k+1)!
+    let tl = 0;
+    let uh = 1; // x^(2k)/(2k)!
+    let ul = 0;
+    for (let k = 0; k < 30; k++) {
+      const sg = k % 2 === 0 ? 1 : -1;
+      ddAdd(sh, sl, sg * th, sg * tl);
+      sh = hh;
+      sl = ll;
+      ddAdd(ch, cl, sg * uh, sg * ul);
+      ch = hh;
+      cl = ll;
+      ddMul(th, tl, x2h, x2l);
+      ddDiv(hh, ll, (2 * k + 2) * (2 * k + 3));
+      th = hh;
+      tl = ll;
+      ddMul(uh, ul, x2h, x2l);
+      ddDiv(hh, ll, (2 * k + 1) * (2 * k + 2));
+      uh = hh;
+      ul = ll;
+    }
+    TS[j] = sh;
+    TSL[j] = sl;
+    TSH[j] = splitHi(sh);
+    TSS[j] = sh - TSH[j]!;
+    TC[j] = ch;
+    TCL[j] = cl;
+    TCH[j] = splitHi(ch);
+    TCS[j] = ch - TCH[j]!;
+  }
+})();
+
+/**
+ * sinCos's results, each a double-double accurate to about 2^-80 (absolute):
+ * sin x = SC[0] + SC[1], cos x = SC[2] + SC[3].
+ */
+const SC = new Float64Array(4);
+
+/**
+ * sin and cos of x into SC. The argument is reduced by k·π/2 (exactly enough
+ * for |x| up to 2^30), split as j/256 + t with |t| <= 2^-9, and
+ * sin(a + t) = sin a cos t + cos a sin t (cos likewise) is summed with the
+ * leading products exact. False when |x| is too large (or not finite).
+ */
+function sinCos(x: number): boolean {
+  const ax = Math.abs(x);
+  if (!(ax < 1073741824)) return false;
+  let r0 = x;
+  let r1 = 0;
+  let k = 0;
+  if (ax > 0.7853981633974483) {
+    k = Math.round(x * 0.6366197723675814);
+    // k·P1 exactly (p + pe), then x - p exactly (Sterbenz).
+    let t = SPLITTER * k;
+    const kh = t - (t - k);
+    const kl = k - kh;
+    const p = k * PIO2_1;
+    const pe = kh * PIO2_1H - p + kh * PIO2_1L + kl * PIO2_1H + kl * PIO2_1L;
+    const q = k * PIO2_2;
+    const qe = kh * PIO2_2H - q + kh * PIO2_2L + kl * PIO2_2H + kl * PIO2_2L;
+    const d = x - p;
+    // r = d - (pe + q) - qe - k·P3
+    const u = pe + q;
+    const bb = u - pe;
+    const ue = pe - (u - bb) + (q - bb);
+    r0 = d - u;
+    t = r0 - d;
+    const r0e = d - (r0 - t) + (-u - t);
+    r1 = r0e - ue - qe - k * PIO2_3;
+    const s = r0 + r1;
+    r1 = r1 - (s - r0);
+    r0 = s;
+  }
+  // r = j/256 + t, |t| <= 2^-9 (t = th + tl; r0 - j/256 is exact).
+  const j = Math.round(r0 * 256);
+  const aj = j < 0 ? -j : j;
+  const th = r0 - j / 256;
+  const tl = r1;
+  // th² exactly (q2 + q2e).
+  let t = SPLITTER * th;
+  const tH = t - (t - th);
+  const tL = th - tH;
+  const q2 = th * th;
+  const q2e = tH * tH - q2 + 2 * tH * tL + tL * tL;
+  // sin t = th + s2, cos t = 1 + c1 + c2 (c1 = -q2/2 exact).
+  const s2 = tl + th * (q2 * (-1 / 6 + q2 * (1 / 120 - q2 / 5040)));
+  const c1 = -q2 / 2;
+  const c2 = -q2e / 2 - th * tl + q2 * q2 * (1 / 24 - q2 / 720);
+  t = SPLITTER * c1;
+  const cH = t - (t - c1);
+  const cL = c1 - cH;
+  const sg = j < 0 ? -1 : 1;
+  const S = sg * TS[aj]!;
+  const Sl = sg * TSL[aj]!;
+  const SH = sg * TSH[aj]!;
+  const SS = sg * TSS[aj]!;
+  const C = TC[aj]!;
+  const Cl = TCL[aj]!;
+  const CH = TCH[aj]!;
+  const CS = TCS[aj]!;
+  // sin r = S + C·th + S·c1 + (Sl + C·s2 + S·c2 + Cl·th + Sl·c1)
+  let p1 = C * th;
+  let e1 = CH * tH - p1 + CH * tL + CS * tH + CS * tL;
+  let p2 = S * c1;
+  let e2 = SH * cH - p2 + SH * cL + SS * cH + SS * cL;
+  let small = Sl + e1 + e2 + Cl * th + S * c2 + C * s2 + Sl * c1;
+  let a = S + p1;
+  let bv = a - S;
+  let ae = S - (a - bv) + (p1 - bv);
+  let b = a + p2;
+  bv = b - a;
+  let be = a - (b - bv) + (p2 - bv);
+  let rest = ae + be + small;
+  let sh = b + rest;
+  let sl = rest - (sh - b);
+  // cos r = C - S·th + C·c1 + (Cl + C·c2 - S·s2 - Sl·th + Cl·c1)
+  p1 = -(S * th);
+  e1 = -(SH * tH - S * th + SH * tL + SS * tH + SS * tL);
+  p2 = C * c1;
+  e2 = CH * cH - p2 + CH * cL + CS * cH + CS * cL;
+  small = Cl + e1 + e2 + C * c2 - S * s2 - Sl * th + Cl * c1;
+  a = C + p1;
+  bv = a - C;
+  ae = C - (a - bv) + (p1 - bv);
+  b = a + p2;
+  bv = b - a;
+  be = a - (b - bv) + (p2 - bv);
+  rest = ae + be + small;
+  let ch = b + rest;
+  let cl = rest - (ch - b);
+  switch (k & 3) {
+    case 0: break;
+    case 1: { const h = sh; const l = sl; sh = ch; sl = cl; ch = -h; cl = -l; break; }
+    case 2: sh = -sh; sl = -sl; ch = -ch; cl = -cl; break;
+    default: { const h = sh; const l = sl; sh = -ch; sl = -cl; ch = h; cl = l; break; }
+  }
+  SC[0] = sh;
+  SC[1] = sl;
+  SC[2] = ch;
+  SC[3] = cl;
+  return true;
+}
+
+/** sin(x), correctly rounded (but for extremely rare cases). */
+export function crSin(x: number): number {
+  if (x === 0) return x;
+  if (!sinCos(x)) return Math.sin(x);
+  return SC[0]!;
+}
+
+/** cos(x), correctly rounded. */
+export function crCos(x: number): number {
+  if (!sinCos(x)) return Math.cos(x);
+  return SC[2]!;
+}
+
+/** asin(x), correctly rounded: one Newton step from Math.asin, with sin and cos to about 80 bits. */
+export function crAsin(x: number): number {
+  if (!(x >= -1 && x <= 1)) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 1.4901161193847656e-8) return x; // below 2^-26 asin(x) rounds to x
+  let res: number;
+  if (ax <= 0.5) {
+    const y0 = Math.asin(ax);
+    sinCos(y0);
+    const e = (ax - SC[0]! - SC[1]!) / SC[2]!;
+    res = y0 + e;
+  } else {
+    // asin(x) = π/2 - 2·asin(w), w = sqrt((1 - x)/2) (1 - x and the halving are exact).
+    const z = (1 - ax) / 2;
+    const wh = Math.sqrt(z);
+    let ah = 0;
+    let al = 0;
+    if (wh !== 0) {
+      let t = SPLITTER * wh;
+      const h = t - (t - wh);
+      const l = wh - h;
+      const w2 = wh * wh;
+      const w2e = h * h - w2 + 2 * h * l + l * l;
+      const wl = (z - w2 - w2e) / (2 * wh);
+      const y0 = Math.asin(wh);
+      sinCos(y0);
+      const e = (wh - SC[0]! + (wl - SC[1]!)) / SC[2]!;
+      ah = y0 + e;
+      t = ah - y0;
+      al = e - t;
+    }
+    // π/2 - 2a in double-double.
+    const bh = -2 * ah;
+    const s = PIO2_1 + bh;
+    const bb = s - PIO2_1;
+    const se = PIO2_1 - (s - bb) + (bh - bb);
+    res = s + (se + PIO2_2 - 2 * al);
+  }
+  return x < 0 ? -res : res;
+}
+
+/** atan2(y, x), correctly rounded: one Newton step from Math.atan2. */
+export function crAtan2(y: number, x: number): number {
+  const t0 = Math.atan2(y, x);
+  const m = Math.max(Math.abs(x), Math.abs(y));
+  if (x === 0 || y === 0 || !(m < 1e150) || !(m > 1e-150)) return t0;
+  sinCos(t0);
+  // tan(θ - θ0) = (y cos θ0 - x sin θ0) / (x cos θ0 + y sin θ0), the numerator with exact leading products.
+  const c = SC[2]!;
+  const s = SC[0]!;
+  let t = SPLITTER * y;
+  const yh = t - (t - y);
+  const yl = y - yh;
+  t = SPLITTER * x;
+  const xh = t - (t - x);
+  const xl = x - xh;
+  t = SPLITTER * c;
+  const ch = t - (t - c);
+  const cl = c - ch;
+  t = SPLITTER * s;
+  const sh = t - (t - s);
+  const sl = s - sh;
+  const p = y * c;
+  const pe = yh * ch - p + yh * cl + yl * ch + yl * cl;
+  const q = x * s;
+  const qe = xh * sh - q + xh * sl + xl * sh + xl * sl;
+  const num = p - q + (pe - qe + y * SC[3]! - x * SC[1]!);
+  const den = x * c + y * s;
+  return t0 + num / den;
+}
 
 // --- bit interleaving -------------------------------------------------------------
 
@@ -118,6 +449,8 @@ export function encodeWGS84(lon: number, lat: number, step: number): Cell | null
  */
 export function encodeScore(lon: number, lat: number): string {
   const c = encodeWGS84(lon, lat, GEO_STEP_MAX)!;
+  // Below 2^26 per coordinate the interleaved value is under 2^52: exact as a number.
+  if (c.lat < 67108864 && c.lon < 67108864) return String(spread(c.lat) + 2 * spread(c.lon));
   return interleave(c.lat, c.lon).toString();
 }
 
@@ -204,14 +537,14 @@ export function latDistance(lat1d: number, lat2d: number): number {
 export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lon1r = degRad(lon1d);
   const lon2r = degRad(lon2d);
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const v = crSin((lon2r - lon1r) / 2);
   // Longitudes practically the same: the distance along the meridian.
   if (Math.abs(v) <= 1e-15) return latDistance(lat1d, lat2d);
   const lat1r = degRad(lat1d);
   const lat2r = degRad(lat2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+  const u = crSin((lat2r - lat1r) / 2);
+  const a = u * u + crCos(lat1r) * crCos(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(a));
 }
 
 // --- search shapes ------------------------------------------------------------------------
@@ -325,17 +658,17 @@ export function boundingBox(shape: GeoShape): void {
       if (lat > maxLat) maxLat = lat;
       const lonR = degRad(lon);
       const latR = degRad(lat);
-      x += Math.cos(latR) * Math.cos(lonR);
-      y += Math.cos(latR) * Math.sin(lonR);
-      z += Math.sin(latR);
+      x += crCos(latR) * crCos(lonR);
+      y += crCos(latR) * crSin(lonR);
+      z += crSin(latR);
     }
     bounds[0] = minLon;
     bounds[1] = minLat;
     bounds[2] = maxLon;
     bounds[3] = maxLat;
-    const centralLon = Math.atan2(y, x);
+    const centralLon = crAtan2(y, x);
     const centralHyp = Math.sqrt(x * x + y * y);
-    const centralLat = Math.atan2(z, centralHyp);
+    const centralLat = crAtan2(z, centralHyp);
     shape.lon = radDeg(centralLon);
     shape.lat = radDeg(centralLat);
     return;
@@ -343,8 +676,8 @@ export function boundingBox(shape: GeoShape): void {
   const lon = shape.lon;
   const lat = shape.lat;
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat + latDelta)));
-  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat - latDelta)));
+  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(lat + latDelta)));
+  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(lat - latDelta)));
   const southern = lat < 0;
   bounds[0] = southern ? lon - lonDeltaBottom : lon - lonDeltaTop;
   bounds[2] = southern ? lon + lonDeltaBottom : lon + lonDeltaTop;
@@ -454,8 +787,9 @@ export function cFixed(x: number, n: number): string {
     s = BigInt(a).toString() + (n > 0 ? '.' + '0'.repeat(n) : '');
   } else {
     s = a.toFixed(n);
-    // toFixed breaks an exact tie upwards; glibc goes to the even digit.
-    // A tie is a value with exactly n+1 binary... decimal places ending in 5: a = odd / 2^(n+1).
+    // toFixed breaks an exact tie upwards; glibc goes to the even digit. A
+    // tie is a value whose exact expansion has n+1 decimals ending in 5,
+    // i.e. an odd multiple of 2^-(n+1).
     if (Number.isInteger(a * 2 ** (n + 1)) && !Number.isInteger(a * 2 ** n)) {
       const last = s.charCodeAt(s.length - 1) - 48;
       if (last % 2 === 1) s = s.slice(0, -1) + String(last - 1);
