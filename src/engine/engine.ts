@@ -251,7 +251,8 @@ export class Engine {
     if (client.denyBlocking) return spec.onTimeout();
     const b: Blocked = { client, spec, timer: undefined };
     if (spec.deadline > 0) {
-      b.timer = this.clock.schedule(spec.deadline, () => this.finishBlocked(b, spec.onTimeout()));
+      // handleBlockedClientsTimeout: a client times out once the clock is past its deadline, as keys expire.
+      b.timer = this.clock.schedule(spec.deadline + 1, () => this.finishBlocked(b, spec.onTimeout()));
     }
     if (spec.keys && spec.db) {
       let byKey = this.blockedOnKeys.get(spec.db);

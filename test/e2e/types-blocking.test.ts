@@ -146,7 +146,7 @@ describe.each(cases)('blocking pops through ioredis against %s, RESP%s', (target
       // A VirtualClock moves only on advance(): real time does not fire the timeouts.
       await sleep(250);
       expect(calls.map((c) => c.settled)).toEqual([false, false, false, false, false, false]);
-      target.mock.clock.advance(99);
+      target.mock.clock.advance(100); // at the deadline: still waiting (timeouts fire once now > deadline)
       await ctl.ping(); // a round trip: a reply sent on advance() would have arrived by now
       expect(calls.some((c) => c.settled)).toBe(false);
       target.mock.clock.advance(1);
@@ -275,7 +275,7 @@ describe.each(cases)('blocking pops through node-redis against %s, RESP%s', (tar
     if (target.mock) {
       await sleep(250);
       expect(calls.some((c) => c.settled)).toBe(false);
-      target.mock.clock.advance(99);
+      target.mock.clock.advance(100); // at the deadline: still waiting (timeouts fire once now > deadline)
       await ctl.ping();
       expect(calls.some((c) => c.settled)).toBe(false);
       target.mock.clock.advance(1);
@@ -293,7 +293,7 @@ describe.each(cases)('blocking pops through node-redis against %s, RESP%s', (tar
     await blocked(1);
     const long = watch(b.blPop(k, 5));
     await blocked(2);
-    target.mock!.clock.advance(1000);
+    target.mock!.clock.advance(1001);
     expect(await short.promise).toBeNull();
     await blocked(1);
     expect(long.settled).toBe(false);

@@ -48,13 +48,13 @@ const arr = (...items: string[]) => `*${items.length}\r\n${items.join('')}`;
 const NIL_ARRAY = '*-1\r\n';
 
 describe('blocking pops on a virtual clock', () => {
-  test('BZPOPMIN times out exactly at its deadline with a null array (RESP2 *-1, RESP3 _)', () => {
+  test('BZPOPMIN times out once the clock is past its deadline, with a null array (RESP2 *-1, RESP3 _)', () => {
     const { connect, exec, clock, later } = setup();
     const a = connect();
     const b = connect(3);
     expect(exec(a, 'BZPOPMIN', 'z', '1.5')).toBe('BLOCKED');
     expect(exec(b, 'BZMPOP', '0.25', '2', 'z', 'y', 'MAX')).toBe('BLOCKED');
-    clock.advance(249);
+    clock.advance(250); // at the deadline: still waiting (Valkey times out when now > deadline)
     expect(later(b)).toEqual([]);
     clock.advance(1);
     expect(later(b)).toEqual(['_\r\n']);
@@ -111,7 +111,7 @@ describe('blocking pops on a virtual clock', () => {
     engine.keyReady(db, 'z');
     engine.afterCommand();
     expect(later(a)).toEqual([]);
-    clock.advance(599);
+    clock.advance(600); // at the deadline: still waiting
     expect(later(a)).toEqual([]);
     clock.advance(1);
     expect(later(a)).toEqual([NIL_ARRAY]);
