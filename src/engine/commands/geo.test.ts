@@ -5,7 +5,7 @@ import type { Client } from '../client.js';
 import { BLOCKED } from '../command.js';
 import { Engine } from '../engine.js';
 import type { ZSet } from '../types/zset.js';
-import { pqsort } from './geo.js';
+import { pqsort } from '../pqsort.js';
 
 function setup() {
   const engine = new Engine({ clock: new VirtualClock({ start: 1_700_000_000_000 }) });

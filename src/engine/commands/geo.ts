@@ -17,6 +17,7 @@ import { getDouble, getLongLong, getRangeLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import { Err } from '../errors.js';
+import { pqsort } from '../pqsort.js';
 import {
   BOX, CIRCLE, POLYGON, GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN,
   cFixed, cellScoreRange, decodeScore, distance, distanceIfWithin, doubleToInt64, encodeScore,
@@ -205,89 +206,6 @@ type Cmp = (a: GeoPoint, b: GeoPoint) => number;
 
 const sortAsc: Cmp = (a, b) => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1);
 const sortDesc: Cmp = (a, b) => -sortAsc(a, b);
-
-/**
- * pqsort (Valkey's pqsort.c, Bentley & McIlroy's quicksort that only
- * recurses into partitions overlapping [lrange, rrange]): sorts enough of
- * `arr` that positions lrange..rrange hold what a full sort would put there,
- * with its own order among equal keys.
- */
-export function pqsort<T>(arr: T[], cmp: (a: T, b: T) => number, lrange: number, rrange: number): void {
-  partialSort(arr, 0, arr.length, cmp, lrange, rrange);
-}
-
-function partialSort<T>(arr: T[], a: number, n: number, cmp: (a: T, b: T) => number, lr: number, rr: number): void {
-  const swap = (i: number, j: number): void => {
-    const t = arr[i]!;
-    arr[i] = arr[j]!;
-    arr[j] = t;
-  };
-  const vecswap = (i: number, j: number, k: number): void => {
-    for (let x = 0; x < k; x++) swap(i + x, j + x);
-  };
-  const med3 = (i: number, j: number, k: number): number => {
-    const A = arr[i]!;
-    const B = arr[j]!;
-    const C = arr[k]!;
-    return cmp(A, B) < 0
-      ? cmp(B, C) < 0 ? j : cmp(A, C) < 0 ? k : i
-      : cmp(B, C) > 0 ? j : cmp(A, C) < 0 ? i : k;
-  };
-  const outside = (start: number, count: number): boolean => {
-    const end = start + count - 1;
-    return (lr < start && rr < start) || (lr > end && rr > end);
-  };
-  for (;;) {
-    if (n < 7) {
-      for (let pm = a + 1; pm < a + n; pm++) {
-        for (let pl = pm; pl > a && cmp(arr[pl - 1]!, arr[pl]!) > 0; pl--) swap(pl, pl - 1);
-      }
-      return;
-    }
-    let pm = a + Math.floor(n / 2);
-    if (n > 7) {
-      let pl = a;
-      let pn = a + n - 1;
-      if (n > 40) {
-        const d = Math.floor(n / 8);
-        pl = med3(pl, pl + d, pl + 2 * d);
-        pm = med3(pm - d, pm, pm + d);
-        pn = med3(pn - 2 * d, pn - d, pn);
-      }
-      pm = med3(pl, pm, pn);
-    }
-    swap(a, pm);
-    let pa = a + 1;
-    let pb = pa;
-    let pc = a + n - 1;
-    let pd = pc;
-    for (;;) {
-      let r: number;
-      while (pb <= pc && (r = cmp(arr[pb]!, arr[a]!)) <= 0) {
-        if (r === 0) swap(pa++, pb);
-        pb++;
-      }
-      while (pb <= pc && (r = cmp(arr[pc]!, arr[a]!)) >= 0) {
-        if (r === 0) swap(pc, pd--);
-        pc--;
-      }
-      if (pb > pc) break;
-      swap(pb++, pc--);
-    }
-    const pn = a + n;
-    let r = Math.min(pa - a, pb - pa);
-    vecswap(a, pb - r, r);
-    r = Math.min(pd - pc, pn - pd - 1);
-    vecswap(pb, pn - r, r);
-    if ((r = pb - pa) > 1 && !outside(a, r)) partialSort(arr, a, r, cmp, lr, rr);
-    if ((r = pd - pc) > 1) {
-      a = pn - r;
-      n = r;
-      if (!outside(a, n)) continue;
-    }
-    return;
-  }
-}
 
 const SORT_NONE = 0;
 const SORT_ASC = 1;
