@@ -109,7 +109,8 @@ function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, r
   return reply;
 }
 
-function countError(engine: Engine, message: string): void {
+/** Counts an error reply for INFO stats and errorstats. */
+export function countError(engine: Engine, message: string): void {
   engine.stats.errorReplies++;
   const code = message.split(' ', 1)[0]!;
   engine.stats.errors.set(code, (engine.stats.errors.get(code) ?? 0) + 1);

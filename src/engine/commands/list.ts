@@ -16,12 +16,12 @@
  * reply is a null array; inside EXEC the commands answer at once.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { getLong, getPositiveLong, isToken, LLONG_MAX, LLONG_MIN, parseLongLong } from '../args.js';
+import { getLong, getPositiveLong, isToken, LLONG_MIN, parseLongLong } from '../args.js';
+import { blockOnKeys, parseBlockTimeout } from '../blocking.js';
 import type { CommandGroup, HandlerResult } from '../command.js';
 import { Context } from '../context.js';
-import { CommandError, Err } from '../errors.js';
+import { Err } from '../errors.js';
 import { isIntEncodable } from '../keyspace/keyspace.js';
-import { parseLongDouble } from '../types/long-double.js';
 import { ListValue, type Where } from '../types/list.js';
 
 // --- helpers ----------------------------------------------------------------
@@ -67,97 +67,6 @@ function createList(ctx: Context, key: Bytes): ListValue {
   const list = new ListValue();
   ctx.db.set(key, 'list', list, ctx.now);
   return list;
-}
-
-/**
- * getTimeoutFromObjectOrReply in seconds: the absolute deadline in ms, or 0
- * to wait forever. The seconds are a long double; the milliseconds are
- * rounded up.
- */
-function parseTimeout(ctx: Context, arg: Bytes): number {
-  const ms = timeoutMs(arg);
-  if (ms < 0n) throw Err.generic('timeout is negative');
-  if (ms === 0n) return 0;
-  if (ms > LLONG_MAX - BigInt(ctx.now)) throw Err.generic('timeout is out of range');
-  return ctx.now + Number(ms);
-}
-
-/** ceill(seconds * 1000) computed in x87 long double, with the range errors of getTimeoutFromObjectOrReply. */
-function timeoutMs(arg: Bytes): bigint {
-  const n = arg.length;
-  if (n > 0 && n <= 9) {
-    let digits = true;
-    for (let i = 0; i < n; i++) {
-      const c = arg.charCodeAt(i);
-      if (c < 48 || c > 57) {
-        digits = false;
-        break;
-      }
-    }
-    if (digits) return BigInt(Number(arg) * 1000);
-  }
-  const ld = parseLongDouble(arg);
-  if (ld === null || ld.kind === 'nan') throw Err.generic('timeout is not a float or out of range');
-  if (ld.kind === 'zero') return 0n;
-  if (ld.kind === 'inf') {
-    if (ld.neg) return -1n;
-    throw Err.generic('timeout is out of range');
-  }
-  // The product rounded to a 64-bit significand (nearest, ties to even).
-  let m = ld.m * 1000n;
-  let e = ld.e;
-  const extra = m.toString(2).length - 64;
-  if (extra > 0) {
-    const sh = BigInt(extra);
-    let q = m >> sh;
-    const r = m - (q << sh);
-    const half = 1n << (sh - 1n);
-    if (r > half || (r === half && (q & 1n) === 1n)) q++;
-    m = q;
-    e += extra;
-  }
-  if (ld.neg) {
-    // ceil of a negative value: 0 when it lies within (-1, 0] (a wait forever), else negative.
-    return e < 0 && m >> BigInt(-e) === 0n ? 0n : -1n;
-  }
-  if (e >= 64) throw Err.generic('timeout is out of range');
-  const v = e >= 0 ? m << BigInt(e) : (m + (1n << BigInt(-e)) - 1n) >> BigInt(-e);
-  if (v > LLONG_MAX) throw Err.generic('timeout is out of range');
-  return v;
-}
-
-/**
- * Parks the client on `keys` until one of them holds a list, then runs
- * `attempt` again (the command re-executed) with a fresh context: its reply
- * ends the wait; undefined keeps waiting.
- */
-function blockOn(ctx: Context, keys: readonly Bytes[], deadline: number, attempt: (c: Context) => Reply | undefined): HandlerResult {
-  const { engine, client, cmd } = ctx;
-  const db = ctx.db;
-  return engine.block(client, {
-    deadline,
-    keys,
-    db,
-    cmd: cmd.fullname,
-    tryServe(now, key) {
-      // handleClientsBlockedOnKey looks without side effects (an expired key still counts:
-      // the re-run command then expires it and keeps waiting).
-      const e = db.peek(key);
-      if (e === undefined || e.type !== 'list') return undefined;
-      try {
-        return attempt(new Context(engine, client, cmd, now, false));
-      } catch (err) {
-        if (!(err instanceof CommandError)) throw err;
-        // The error reply of the re-run command counts as call() would count it.
-        cmd.stats.failed++;
-        engine.stats.errorReplies++;
-        const code = err.reply.v.split(' ', 1)[0]!;
-        engine.stats.errors.set(code, (engine.stats.errors.get(code) ?? 0) + 1);
-        return err.reply;
-      }
-    },
-    onTimeout: () => R.nullArray,
-  });
 }
 
 /** Blocking is denied (inside EXEC, scripts): answer as on timeout. */
@@ -238,11 +147,11 @@ function popFirst(ctx: Context, keys: readonly Bytes[], w: Where, count: number)
 
 /** BLPOP/BRPOP/BLMPOP once their arguments are parsed. */
 function blockingPop(ctx: Context, keys: readonly Bytes[], w: Where, timeoutArg: Bytes, count: number): HandlerResult {
-  const deadline = parseTimeout(ctx, timeoutArg);
+  const deadline = parseBlockTimeout(ctx, timeoutArg);
   const r = popFirst(ctx, keys, w, count);
   if (r !== undefined) return r;
   if (denied(ctx)) return R.nullArray;
-  return blockOn(ctx, keys, deadline, (c) => popFirst(c, keys, w, count));
+  return blockOnKeys(ctx, keys, 'list', deadline, (c) => popFirst(c, keys, w, count));
 }
 
 /** lmpopGenericCommand's parsing: numkeys, the keys, LEFT|RIGHT, [COUNT n]. */
@@ -303,7 +212,7 @@ function blmove(ctx: Context, argv: readonly Bytes[], from: Where, to: Where, de
   const r = attempt(ctx);
   if (r !== undefined) return r;
   if (denied(ctx)) return R.null;
-  return blockOn(ctx, [argv[1]!], deadline, attempt);
+  return blockOnKeys(ctx, [argv[1]!], 'list', deadline, attempt);
 }
 
 // --- the commands -------------------------------------------------------------
@@ -516,12 +425,12 @@ export const listCommands: CommandGroup = {
   blmove(ctx, argv) {
     const from = parsePosition(argv[3]!);
     const to = parsePosition(argv[4]!);
-    const deadline = parseTimeout(ctx, argv[5]!);
+    const deadline = parseBlockTimeout(ctx, argv[5]!);
     return blmove(ctx, argv, from, to, deadline);
   },
 
   brpoplpush(ctx, argv) {
-    const deadline = parseTimeout(ctx, argv[3]!);
+    const deadline = parseBlockTimeout(ctx, argv[3]!);
     return blmove(ctx, argv, 'tail', 'head', deadline);
   },
 };

@@ -12,14 +12,14 @@
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { formatDouble } from '../../protocol/double.js';
 import { getDouble, getLong, getPositiveLong, parseLongLong } from '../args.js';
+import { blockOnKeys, parseBlockTimeout } from '../blocking.js';
 import type { CommandGroup, HandlerResult } from '../command.js';
 import { Context } from '../context.js';
 import type { Engine } from '../engine.js';
-import { CommandError, Err } from '../errors.js';
+import { Err } from '../errors.js';
 import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Entry } from '../keyspace/keyspace.js';
-import { parseLongDouble, type LongDouble } from '../types/long-double.js';
 import type { SetValue } from '../types/set.js';
 import { cEq } from '../types/string.js';
 import {
@@ -153,31 +153,6 @@ function parseLexRange(min: Bytes, max: Bytes): LexRange {
   const b = a && parseLexItem(max);
   if (!a || !b) throw Err.generic('min or max not valid string range item');
   return { min: a.b, max: b.b, minex: a.ex, maxex: b.ex };
-}
-
-function ldToNumber(x: LongDouble): number {
-  switch (x.kind) {
-    case 'zero': return 0;
-    case 'inf': return x.neg ? -Infinity : Infinity;
-    case 'nan': return NaN;
-    case 'finite': return (x.neg ? -1 : 1) * Number(x.m) * 2 ** x.e;
-  }
-}
-
-/** getTimeoutFromObjectOrReply in seconds: an absolute deadline in ms, 0 = forever. */
-function parseTimeout(ctx: Context, arg: Bytes): number {
-  const ld = parseLongDouble(arg);
-  if (ld === null) throw Err.generic('timeout is not a float or out of range');
-  const ms = ldToNumber(ld) * 1000;
-  // Above LLONG_MAX (2^63 - 1: no double lies between it and 2^63).
-  if (ms >= 2 ** 63) throw Err.generic('timeout is out of range');
-  const t = Math.ceil(ms);
-  if (t < 0) throw Err.generic('timeout is negative');
-  if (t > 0) {
-    if (BigInt(t) > LONG_MAX - BigInt(ctx.now)) throw Err.generic('timeout is out of range');
-    return t + ctx.now;
-  }
-  return 0;
 }
 
 // --- reply helpers --------------------------------------------------------------------
@@ -616,7 +591,7 @@ function zpopMinMax(ctx: Context, argv: readonly Bytes[], max: boolean): Reply {
 function blockingZpop(
   ctx: Context, keys: readonly Bytes[], max: boolean, timeoutArg: Bytes, count: number, nested: boolean,
 ): HandlerResult {
-  const deadline = parseTimeout(ctx, timeoutArg);
+  const deadline = parseBlockTimeout(ctx, timeoutArg);
   const run = (c: Context): Reply | undefined => {
     for (const k of keys) {
       const e = c.write(k, 'zset');
@@ -627,27 +602,7 @@ function blockingZpop(
   };
   const now = run(ctx);
   if (now !== undefined) return now;
-  const { engine, client, cmd } = ctx;
-  const db = ctx.db;
-  return engine.block(client, {
-    deadline,
-    keys,
-    db,
-    cmd: cmd.fullname,
-    onTimeout: () => R.nullArray,
-    tryServe(t: number, key: Bytes): Reply | undefined {
-      // handleClientsBlockedOnKey: only a live sorted set under the ready key wakes the client.
-      const e = db.peek(key);
-      if (e === undefined || e.type !== 'zset' || db.isExpired(e, t)) return undefined;
-      const c = new Context(engine, client, cmd, t, false);
-      try {
-        return run(c);
-      } catch (err) {
-        if (err instanceof CommandError) return err.reply;
-        throw err;
-      }
-    },
-  });
+  return blockOnKeys(ctx, keys, 'zset', deadline, run);
 }
 
 /** ZMPOP / BZMPOP: numkeys, keys, MIN|MAX, [COUNT n]. */
