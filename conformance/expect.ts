@@ -18,6 +18,7 @@
  *   bool(true)       boolean                RESP2: :1 / :0; RESP3: #t / #f
  *   verb('text')     verbatim string        RESP2: bulk; RESP3: =len txt:text
  *   resp(e2, e3)     a different reply per protocol version
+ *   pin(3, e)        `e` in RESP3 whatever the connection spoke before (HELLO 3's reply)
  *
  * Matchers, for replies a case cannot state exactly (each is a loosening of
  * that one step, visible in the case):
@@ -25,6 +26,7 @@
  *   intIn(lo, hi)    an integer within [lo, hi] (a TTL read on a running clock)
  *   any              any reply but an error (a client id, a timestamp)
  *   errLike(/re/)    an error whose message matches
+ *   like(/re/)       a string (bulk, simple or verbatim) whose text matches (CLIENT INFO)
  *
  * The encoder here is the corpus's own, independent of valkey-double's, so a
  * mistake in the mock's encoder cannot hide behind it; every example case
@@ -50,13 +52,16 @@ type Special =
   | { readonly x: 'bool'; readonly v: boolean }
   | { readonly x: 'verb'; readonly v: string; readonly format: string }
   | { readonly x: 'resp'; readonly v2: Expect; readonly v3: Expect }
+  /** Encoded in one protocol version whatever the connection's: the reply to HELLO, RESET. */
+  | { readonly x: 'pin'; readonly version: 2 | 3; readonly v: Expect }
   | Matcher;
 
 export type Matcher =
   | { readonly x: 'unordered'; readonly v: Expect }
   | { readonly x: 'intIn'; readonly lo: number; readonly hi: number }
   | { readonly x: 'any' }
-  | { readonly x: 'errLike'; readonly re: RegExp };
+  | { readonly x: 'errLike'; readonly re: RegExp }
+  | { readonly x: 'like'; readonly re: RegExp };
 
 export const ok: Expect = { x: 'simple', v: 'OK' };
 export const queued: Expect = { x: 'simple', v: 'QUEUED' };
@@ -70,9 +75,11 @@ export const dbl = (v: string): Expect => ({ x: 'dbl', v });
 export const bool = (v: boolean): Expect => ({ x: 'bool', v });
 export const verb = (v: string, format = 'txt'): Expect => ({ x: 'verb', v, format });
 export const resp = (v2: Expect, v3: Expect): Expect => ({ x: 'resp', v2, v3 });
+export const pin = (version: 2 | 3, v: Expect): Expect => ({ x: 'pin', version, v });
 export const unordered = (v: Expect): Expect => ({ x: 'unordered', v });
 export const intIn = (lo: number, hi: number): Expect => ({ x: 'intIn', lo, hi });
 export const errLike = (re: RegExp): Expect => ({ x: 'errLike', re });
+export const like = (re: RegExp): Expect => ({ x: 'like', re });
 /** An array of bulk strings. */
 export const bulks = (...v: string[]): Expect => v;
 
@@ -86,6 +93,7 @@ export function forVersion(e: Expect, v: 2 | 3): Expect {
   if (!isSpecial(e)) return e;
   switch (e.x) {
     case 'resp': return forVersion(v === 2 ? e.v2 : e.v3, v);
+    case 'pin': return { x: 'pin', version: e.version, v: forVersion(e.v, e.version) };
     case 'map': return { x: 'map', v: e.v.map(([k, x]) => [forVersion(k, v), forVersion(x, v)] as const) };
     case 'set': return { x: 'set', v: e.v.map((x) => forVersion(x, v)) };
     case 'unordered': return { x: 'unordered', v: forVersion(e.v, v) };
@@ -98,10 +106,11 @@ export function hasMatcher(e: Expect): boolean {
   if (Array.isArray(e)) return e.some(hasMatcher);
   if (!isSpecial(e)) return false;
   switch (e.x) {
-    case 'unordered': case 'intIn': case 'any': case 'errLike': return true;
+    case 'unordered': case 'intIn': case 'any': case 'errLike': case 'like': return true;
     case 'map': return e.v.some(([k, x]) => hasMatcher(k) || hasMatcher(x));
     case 'set': return e.v.some(hasMatcher);
     case 'resp': return hasMatcher(e.v2) || hasMatcher(e.v3);
+    case 'pin': return hasMatcher(e.v);
     default: return false;
   }
 }
@@ -124,6 +133,7 @@ export function encodeExpect(e: Expect, v: 2 | 3): string {
     case 'bool': return v === 3 ? `#${s.v ? 't' : 'f'}\r\n` : `:${s.v ? 1 : 0}\r\n`;
     case 'verb': return v === 3 ? `=${s.v.length + 4}\r\n${s.format}:${s.v}\r\n` : `$${s.v.length}\r\n${s.v}\r\n`;
     case 'resp': return encodeExpect(v === 2 ? s.v2 : s.v3, v);
+    case 'pin': return encodeExpect(s.v, s.version);
     default: throw new Error(`a matcher (${s.x}) has no byte form`);
   }
 }
@@ -157,6 +167,10 @@ export function matchRaw(e: Expect, r: RawValue, v: 2 | 3): string | undefined {
       return n >= s.lo && n <= s.hi ? undefined : `expected an integer in [${s.lo}, ${s.hi}]`;
     }
     case 'errLike': return r.type === 'error' && s.re.test(r.value) ? undefined : `expected an error matching ${s.re}`;
+    case 'like': {
+      const text = r.type === 'verbatim' ? r.value.slice(4) : r.type === 'bulk' || r.type === 'simple' ? r.value : undefined;
+      return text !== undefined && s.re.test(text) ? undefined : `expected a string matching ${s.re}`;
+    }
     case 'unordered': {
       const want = unorderedItems(s.v, v);
       if (!want) return 'unordered() takes an array, a set or a map';
@@ -174,6 +188,8 @@ export function matchRaw(e: Expect, r: RawValue, v: 2 | 3): string | undefined {
       }
       return undefined;
     }
+    case 'pin':
+      return matchRaw(s.v, r, s.version);
     case 'set': {
       if (v === 2) return matchRaw(s.v, r, v);
       if (r.type !== 'set' || r.value === null || r.value.length !== s.v.length) return `expected a set of ${s.v.length}`;
@@ -234,3 +250,9 @@ export function rawBytesOf(r: RawValue, v: 2 | 3): string {
       return `%${r.value.length}\r\n` + r.value.map(([k, x]) => rawBytesOf(k, v) + rawBytesOf(x, v)).join('');
   }
 }
+
+/** Frequent errors, spelled as Valkey 9 spells them. */
+export const wrongType: Expect = err('WRONGTYPE Operation against a key holding the wrong kind of value');
+export const syntaxErr: Expect = err('ERR syntax error');
+export const notInt: Expect = err('ERR value is not an integer or out of range');
+export const arity = (command: string): Expect => err(`ERR wrong number of arguments for '${command}' command`);

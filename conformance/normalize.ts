@@ -6,7 +6,8 @@
  * 1. What client libraries cannot tell apart (`ClientProfile`): the common
  *    value shape (value.ts) already folds string kinds, number kinds, null
  *    kinds and set/array; on top of that, map keys are UTF-8 text in every
- *    client here, and some clients lose the order of map entries.
+ *    client here, a key repeated in one map collapses (JS Map and object
+ *    semantics), and some clients lose the order of map entries.
  * 2. Per command, from Valkey's own metadata (command_tips):
  *    - `nondeterministic_output_order` → `unordered`: the reply's top-level
  *      elements are compared as a multiset (map entries as (key, value) pairs).
@@ -32,6 +33,11 @@ export interface ClientProfile {
   readonly mapKeysUtf8: boolean;
   /** Map entries arrive in an order of the client's making (a JS object: integer-like keys first). */
   readonly mapsUnordered: boolean;
+  /**
+   * A key repeated in one map (Valkey sends them: COMMAND DOCS get get) collapses into one
+   * entry, as in a JS Map or object: the first key's place, the last value.
+   */
+  readonly mapKeysCollapse?: boolean;
 }
 
 /** The raw driver: nothing lost (and its replies are compared as bytes anyway). */
@@ -56,6 +62,14 @@ export function applyProfile(v: Value, profile: ClientProfile): Value {
       profile.mapKeysUtf8 && typeof k === 'string' ? utf8RoundTrip(k) : applyProfile(k, profile),
       applyProfile(x, profile),
     ] as const);
+    if (profile.mapKeysCollapse) {
+      const byKey = new Map<string, readonly [Value, Value]>();
+      for (const e of entries) {
+        const c = canonical(e[0]);
+        byKey.set(c, byKey.has(c) ? [byKey.get(c)![0], e[1]] : e);
+      }
+      entries = [...byKey.values()];
+    }
     if (profile.mapsUnordered) entries = [...entries].sort((a, b) => (canonical(a[0]) < canonical(b[0]) ? -1 : 1));
     return { map: entries };
   }
@@ -68,8 +82,12 @@ export function applyProfile(v: Value, profile: ClientProfile): Value {
 
 export type CompareMode =
   | { readonly kind: 'exact' }
-  /** Top-level elements as a multiset; `pairs` groups a RESP2 flat map reply into (key, value). */
-  | { readonly kind: 'unordered'; readonly pairs: boolean; readonly why: string }
+  /**
+   * Top-level elements as a multiset; `pairs` groups a RESP2 flat map reply
+   * into (key, value); `deep` ignores order at every level (COMMAND's
+   * subcommand tables are hash tables too).
+   */
+  | { readonly kind: 'unordered'; readonly pairs: boolean; readonly deep?: boolean; readonly why: string }
   /** Only the reply's shape: kinds of scalars and aggregates, not values or lengths; errors exact. */
   | { readonly kind: 'structure'; readonly why: string }
   /** Integers ≥ 0 within ±tolerance (negative ones, -1/-2 "no TTL"/"no key", exact). */
@@ -83,6 +101,9 @@ const EXACT: CompareMode = { kind: 'exact' };
  * the shape is named here.
  */
 const MAP_SHAPED = new Set(['hgetall', 'command|docs', 'config|get']);
+
+/** Replies that nest more tables in hash-table order (subcommands of containers). */
+const DEEP_UNORDERED = new Set(['command', 'command|info', 'command|docs']);
 
 /**
  * `nondeterministic_output` commands that stay in generated sequences:
@@ -161,6 +182,9 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   unsubscribe: 'replies with pushes that pair with SUBSCRIBE',
   punsubscribe: 'replies with pushes that pair with PSUBSCRIBE',
   sunsubscribe: 'replies with pushes that pair with SSUBSCRIBE',
+  'acl|genpass': 'a random password',
+  'memory|usage': 'sizes that depend on the allocator',
+  pfselftest: 'a slow self test of the HyperLogLog code, nothing to compare',
   'acl|setuser': 'changes server-wide users', 'acl|deluser': 'changes server-wide users',
   'acl|load': 'reads the ACL file', 'acl|save': 'writes the ACL file', 'acl|log': 'server-wide security log',
   'module|load': 'loads code into the server', 'module|loadex': 'loads code into the server', 'module|unload': 'unloads modules',
@@ -226,7 +250,10 @@ export function compareModeFor(fullname: string): CompareMode {
   if (kept) return kept;
   const spec = specOf(fullname);
   if (spec?.tips.includes('nondeterministic_output_order')) {
-    return { kind: 'unordered', pairs: MAP_SHAPED.has(fullname), why: 'nondeterministic_output_order' };
+    return {
+      kind: 'unordered', pairs: MAP_SHAPED.has(fullname), why: 'nondeterministic_output_order',
+      ...(DEEP_UNORDERED.has(fullname) ? { deep: true } : {}),
+    };
   }
   if (MAP_SHAPED.has(fullname)) {
     // CONFIG GET replies in the order of the server's config dictionary.
@@ -246,16 +273,35 @@ export function compareRaw(mode: CompareMode, a: { raw: string; value: RawValue 
   }
   switch (mode.kind) {
     case 'unordered': {
+      if (mode.deep) return deepRaw(a.value, resp) === deepRaw(b.value, resp) ? undefined : 'elements differ (order ignored at every level: ' + mode.why + ')';
       const ca = rawMultiset(a.value, mode.pairs, resp);
       const cb = rawMultiset(b.value, mode.pairs, resp);
       if (ca === undefined || cb === undefined) return a.raw === b.raw ? undefined : 'bytes differ';
       return ca === cb ? undefined : 'elements differ (order ignored: ' + mode.why + ')';
     }
     case 'structure':
-      return rawShape(a.value) === rawShape(b.value) ? undefined : `shapes differ (compared by structure: ${mode.why})`;
+      return sameShape(rawShape(a.value), rawShape(b.value)) ? undefined : `shapes differ (compared by structure: ${mode.why})`;
     case 'clock':
       return rawWithinClock(a.value, b.value, mode.tolerance) ? undefined : `not within ±${mode.tolerance} (${mode.why})`;
   }
+}
+
+/** A canonical form with every aggregate's elements sorted, recursively (RESP types kept). */
+function deepRaw(v: RawValue, resp: 2 | 3): string {
+  switch (v.type) {
+    case 'array': case 'set': case 'push':
+      return v.value === null ? rawBytesOf(v, resp) : v.type + '[' + v.value.map((x) => deepRaw(x, resp)).sort().join(',') + ']';
+    case 'map': case 'attr':
+      return v.type + '{' + v.value.map(([k, x]) => deepRaw(k, resp) + '=' + deepRaw(x, resp)).sort().join(',') + '}';
+    default:
+      return rawBytesOf(v, resp);
+  }
+}
+
+function deepValue(v: Value): string {
+  if (Array.isArray(v)) return '[' + v.map(deepValue).sort().join(',') + ']';
+  if (isMap(v)) return '{' + v.map.map(([k, x]) => deepValue(k) + '=' + deepValue(x)).sort().join(',') + '}';
+  return canonical(v);
 }
 
 function rawMultiset(v: RawValue, pairs: boolean, resp: 2 | 3): string | undefined {
@@ -270,16 +316,41 @@ function rawMultiset(v: RawValue, pairs: boolean, resp: 2 | 3): string | undefin
   return undefined;
 }
 
-/** The shape of a wire reply: RESP types of scalars, and the set of shapes inside each aggregate. */
-export function rawShape(v: RawValue): string {
+/**
+ * The shape of a reply, as a tree: a scalar is its kind (an error its whole
+ * message), an aggregate its kind and the distinct shapes of its elements.
+ */
+export interface Shape {
+  readonly kind: string;
+  readonly items?: readonly Shape[];
+}
+
+/** The shape of a wire reply (RESP types kept). */
+export function rawShape(v: RawValue): Shape {
   switch (v.type) {
-    case 'error': return 'err:' + v.value;
+    case 'error': return { kind: 'err:' + v.value };
     case 'array': case 'set': case 'push':
-      return v.value === null ? v.type + ':null' : v.type + '[' + [...new Set(v.value.map(rawShape))].sort().join('|') + ']';
+      return v.value === null ? { kind: v.type + ':null' } : { kind: v.type, items: distinct(v.value.map(rawShape)) };
     case 'map': case 'attr':
-      return v.type + '{' + [...new Set(v.value.map(([k, x]) => rawShape(k) + ':' + rawShape(x)))].sort().join('|') + '}';
-    default: return v.type;
+      return { kind: v.type, items: distinct(v.value.flatMap(([k, x]) => [rawShape(k), rawShape(x)])) };
+    default: return { kind: v.type };
   }
+}
+
+function distinct(shapes: Shape[]): Shape[] {
+  const seen = new Map<string, Shape>();
+  for (const s of shapes) seen.set(JSON.stringify(s), s);
+  return [...seen.values()];
+}
+
+/**
+ * Same kinds all the way down; an empty aggregate matches any aggregate of
+ * its kind (a SCAN batch may be empty on one server and not on the other).
+ */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.kind !== b.kind) return false;
+  if (!a.items || !b.items || a.items.length === 0 || b.items.length === 0) return true;
+  return a.items.every((x) => b.items!.some((y) => sameShape(x, y))) && b.items.every((y) => a.items!.some((x) => sameShape(x, y)));
 }
 
 function rawWithinClock(a: RawValue, b: RawValue, tol: number): boolean {
@@ -300,13 +371,14 @@ export function compareValues(mode: CompareMode, a: Value, b: Value): string | u
   if (mode.kind === 'exact' || isErr(a) || isErr(b)) return canonical(a) === canonical(b) ? undefined : 'replies differ';
   switch (mode.kind) {
     case 'unordered': {
+      if (mode.deep) return deepValue(a) === deepValue(b) ? undefined : 'elements differ (order ignored at every level: ' + mode.why + ')';
       const ca = multiset(a, mode.pairs);
       const cb = multiset(b, mode.pairs);
       if (ca === undefined || cb === undefined) return canonical(a) === canonical(b) ? undefined : 'replies differ';
       return ca === cb ? undefined : 'elements differ (order ignored: ' + mode.why + ')';
     }
     case 'structure':
-      return shape(a) === shape(b) ? undefined : `shapes differ (compared by structure: ${mode.why})`;
+      return sameShape(shape(a), shape(b)) ? undefined : `shapes differ (compared by structure: ${mode.why})`;
     case 'clock':
       return withinClock(a, b, mode.tolerance) ? undefined : `not within ±${mode.tolerance} (${mode.why})`;
   }
@@ -323,16 +395,16 @@ function multiset(v: Value, pairs: boolean): string | undefined {
   return undefined;
 }
 
-/** The shape of a value: kinds of scalars, and the set of shapes inside each aggregate. */
-export function shape(v: Value): string {
-  if (v === null) return 'nil';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return '[' + [...new Set(v.map(shape))].sort().join('|') + ']';
-  if (isErr(v)) return 'err:' + v.err;
-  if (isNum(v)) return 'num';
-  if (isMap(v)) return '{' + [...new Set(v.map.map(([k, x]) => shape(k) + ':' + shape(x)))].sort().join('|') + '}';
-  return '?';
+/** The shape of a value in the common shape. */
+export function shape(v: Value): Shape {
+  if (v === null) return { kind: 'nil' };
+  if (typeof v === 'string') return { kind: 'str' };
+  if (typeof v === 'boolean') return { kind: 'bool' };
+  if (Array.isArray(v)) return { kind: 'array', items: distinct(v.map(shape)) };
+  if (isErr(v)) return { kind: 'err:' + v.err };
+  if (isNum(v)) return { kind: 'num' };
+  if (isMap(v)) return { kind: 'map', items: distinct(v.map.flatMap(([k, x]) => [shape(k), shape(x)])) };
+  return { kind: '?' };
 }
 
 function withinClock(a: Value, b: Value, tol: number): boolean {

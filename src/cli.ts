@@ -18,7 +18,9 @@ options:
       --databases N       number of databases (default 16)
       --requirepass PASS  require AUTH with this password
   -v, --version           print the version
-  -h, --help              print this help`;
+  -h, --help              print this help
+
+  valkey-double conformance [options]   run the conformance corpus (--help for its options)`;
 
 class UsageError extends Error {}
 
@@ -89,7 +91,14 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
+const args = process.argv.slice(2);
+if (args[0] === 'conformance') {
+  // The conformance corpus has its own command line (conformance/cli.ts), loaded only when asked for.
+  import('../conformance/cli.js').then((m) => m.main(args.slice(1))).then((code) => process.exit(code), (e: unknown) => {
+    console.error(`valkey-double conformance: ${e instanceof Error ? e.stack : String(e)}`);
+    process.exit(1);
+  });
+} else main(args).catch((e: unknown) => {
   if (e instanceof UsageError) {
     console.error(`valkey-double: ${e.message}\n\n${USAGE}`);
     process.exit(2);

@@ -30,11 +30,20 @@ export type Step =
       readonly expect: Expect;
       /** Another connection (opened on first use): 'b', 'c'... */
       readonly on?: string;
+      /** Let this much time pass (elapse) after sending, before the reply: a blocking command's timeout. */
+      readonly elapseDuring?: number;
     }
   /** Lets time pass for the server (virtual clock: advance; real server: sleep). */
   | { readonly elapse: number }
-  /** Raw bytes written as they are, and the replies expected (needs:raw). */
-  | { readonly raw: string; readonly expectRaw: readonly Expect[] | 'close' };
+  /** Sends a command without waiting for its reply (a blocking command); `reply` collects it later. */
+  | { readonly send: readonly Arg[]; readonly on?: string }
+  /** The reply to the oldest command `send` left waiting on that connection. */
+  | { readonly reply: Expect; readonly on?: string }
+  /**
+   * Raw bytes written as they are, and the replies expected (needs:raw);
+   * with `thenClose`, the server must then close the connection.
+   */
+  | { readonly raw: string; readonly expectRaw: readonly Expect[]; readonly thenClose?: boolean };
 
 export interface ExampleCase {
   readonly kind: 'example';
@@ -68,9 +77,9 @@ export function group(name: string): {
   };
 }
 
-export function stepCommand(s: Step): { cmd: readonly Arg[]; expect: Expect; on: string } | undefined {
-  if (Array.isArray(s)) return { cmd: s[0] as readonly Arg[], expect: s[1] as Expect, on: 'a' };
-  const o = s as { cmd?: readonly Arg[]; expect?: Expect; on?: string };
-  if (o.cmd) return { cmd: o.cmd, expect: o.expect as Expect, on: o.on ?? 'a' };
+export function stepCommand(s: Step): { cmd: readonly Arg[]; expect: Expect; on: string; elapseDuring: number } | undefined {
+  if (Array.isArray(s)) return { cmd: s[0] as readonly Arg[], expect: s[1] as Expect, on: 'a', elapseDuring: 0 };
+  const o = s as { cmd?: readonly Arg[]; expect?: Expect; on?: string; elapseDuring?: number };
+  if (o.cmd) return { cmd: o.cmd, expect: o.expect as Expect, on: o.on ?? 'a', elapseDuring: o.elapseDuring ?? 0 };
   return undefined;
 }

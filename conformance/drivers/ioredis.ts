@@ -47,7 +47,7 @@ export function makeIoredisDriver(name: string, pkg: string, protocols: readonly
   return {
     name,
     protocols,
-    profile: { mapKeysUtf8: true, mapsUnordered: true },
+    profile: { mapKeysUtf8: true, mapsUnordered: true, mapKeysCollapse: true },
     async connect(endpoint, { resp }) {
       mod ??= await importClient<IoredisModule>(name, pkg);
       const Ctor = (mod.Redis ?? mod.default) as new (opts: Record<string, unknown>) => IoredisLike;

@@ -57,7 +57,7 @@ export function nodeRedisDriver(): Driver {
   return {
     name: 'node-redis',
     protocols: [2, 3],
-    profile: { mapKeysUtf8: true, mapsUnordered: false },
+    profile: { mapKeysUtf8: true, mapsUnordered: false, mapKeysCollapse: true },
     async connect(endpoint, { resp }) {
       mod ??= await importClient<NodeRedisModule>('node-redis', 'redis');
       const T = mod.RESP_TYPES;

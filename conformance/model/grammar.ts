@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import type { ArgSpec, CommandSpec } from '../../src/index.js';
-import { GARBAGE, poolFor } from './pools.js';
+import { GARBAGE, poolFor, type Pool } from './pools.js';
 
 type Args = string[];
 const EMPTY: fc.Arbitrary<Args> = fc.constant([]);
@@ -29,6 +29,13 @@ function concat(parts: fc.Arbitrary<Args>[]): fc.Arbitrary<Args> {
   return fc.tuple(...parts).map((xs) => xs.flat());
 }
 
+/** A value from a pool: a good one mostly, a bad one about one time in ten. */
+function valueArb(p: Pool): fc.Arbitrary<Args> {
+  const good = fc.constantFrom(...p.good).map((v) => [v]);
+  if (p.bad.length === 0) return good;
+  return fc.oneof({ arbitrary: good, weight: 9 }, { arbitrary: fc.constantFrom(...p.bad).map((v) => [v]), weight: 1 });
+}
+
 /** One occurrence of an argument, without its optional/multiple wrapping. */
 function oneArb(cmd: string, a: ArgSpec): fc.Arbitrary<Args> {
   let body: fc.Arbitrary<Args>;
@@ -42,7 +49,7 @@ function oneArb(cmd: string, a: ArgSpec): fc.Arbitrary<Args> {
       body = sequenceArb(cmd, a.arguments ?? []);
       break;
     default:
-      body = fc.constantFrom(...poolFor(cmd, a)).map((v) => [v]);
+      body = valueArb(poolFor(cmd, a));
   }
   return a.token ? concat([tokenArb(a.token), body]) : body;
 }
@@ -71,10 +78,12 @@ function sequenceArb(cmd: string, args: readonly ArgSpec[]): fc.Arbitrary<Args> 
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = args[i + 1];
-    if (a.type === 'integer' && /^num/.test(a.name) && next && (next.flags ?? []).includes('multiple') && !a.token) {
-      const items = fc.array(oneArb(cmd, next), { minLength: 1, maxLength: 3 });
-      const count = fc.oneof({ arbitrary: fc.constant<string | undefined>(undefined), weight: 9 }, { arbitrary: fc.constantFrom(...poolFor(cmd, a)), weight: 1 });
-      parts.push(fc.tuple(count, items).map(([n, xs]) => [n ?? String(xs.length), ...xs.flat()]));
+    if (a.type === 'integer' && /^num/.test(a.name) && next && (next.flags ?? []).includes('multiple')) {
+      const items = fc.array(oneArb(cmd, next), { minLength: 1, maxLength: a.name === 'num-vertices' ? 5 : 3 });
+      const p = poolFor(cmd, a);
+      const count = fc.oneof({ arbitrary: fc.constant<string | undefined>(undefined), weight: 9 }, { arbitrary: fc.constantFrom(...p.good, ...p.bad), weight: 1 });
+      const token = a.token ? [a.token] : [];
+      parts.push(fc.tuple(count, items).map(([n, xs]) => [...token, n ?? String(xs.length), ...xs.flat()]));
       i++;
       continue;
     }

@@ -10,10 +10,11 @@ import { allCommandSpecs, exclusionReason } from '../normalize.js';
 /** The groups the corpus covers, in report order (Valkey's group names). */
 export const CORPUS_GROUPS = [
   'string', 'bitmap', 'generic', 'connection', 'server', 'transactions', 'hash', 'list', 'set', 'sorted_set',
+  'geo', 'hyperloglog',
 ] as const;
 
 /** Commands that make keys of every type, mixed into each group's run. */
-export const MIXERS = ['set', 'append', 'rpush', 'hset', 'sadd', 'zadd', 'del', 'get', 'type'] as const;
+export const MIXERS = ['set', 'append', 'rpush', 'hset', 'sadd', 'zadd', 'geoadd', 'pfadd', 'del', 'get', 'type'] as const;
 
 export interface ModelGroup {
   readonly name: string;

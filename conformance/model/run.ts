@@ -129,6 +129,7 @@ function jointProfile(a: Driver, b: Driver): ClientProfile | undefined {
   return {
     mapKeysUtf8: a.profile.mapKeysUtf8 || b.profile.mapKeysUtf8 || !a.exact || !b.exact,
     mapsUnordered: a.profile.mapsUnordered || b.profile.mapsUnordered,
+    mapKeysCollapse: a.profile.mapKeysCollapse === true || b.profile.mapKeysCollapse === true,
   };
 }
 
@@ -139,32 +140,67 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-/** Runs a sequence on one side from an emptied server, one reply (or a closed connection) per command. */
-async function runSide(side: Side, admin: DriverConnection, resp: 2 | 3, seq: readonly (readonly string[])[], timeoutMs: number): Promise<Outcome[]> {
-  await admin.send(['FLUSHALL']);
-  let conn: DriverConnection;
-  try {
-    conn = await side.driver.connect(side.target.endpoint, { resp });
-  } catch (e) {
-    throw new Error(`cannot connect to ${side.target.description} with ${side.driver.name}: ${(e as Error).message}`);
-  }
-  const out: Outcome[] = [];
-  let closed: string | undefined;
-  try {
-    for (const argv of seq) {
-      if (closed) {
-        out.push({ closed });
-        continue;
-      }
+/**
+ * A side's connection, kept across sequences (client libraries connect
+ * slowly, and a fresh connection per sequence would dominate the run). Each
+ * sequence starts from RESET (which ends MULTI, unwatches, selects db 0,
+ * clears the name, no-evict and no-touch, and returns to RESP2), then HELLO 3
+ * for RESP3, and AUTH where the endpoint has a password; a connection that
+ * failed is replaced.
+ */
+class SideConnection {
+  private conn: DriverConnection | undefined;
+  constructor(private readonly side: Side, private readonly resp: 2 | 3) {}
+
+  async fresh(): Promise<DriverConnection> {
+    if (this.conn) {
       try {
-        out.push(await withTimeout(conn.send(argv), timeoutMs, formatArgv(argv)));
-      } catch (e) {
-        closed = (e as Error).message;
-        out.push({ closed });
+        const r = await withTimeout(this.conn.send(['RESET']), 5000, 'RESET');
+        if (r.value !== 'RESET') throw new Error(`RESET answered ${showValue(r.value)}`);
+        const ep = this.side.target.endpoint;
+        if (this.resp === 3) {
+          await this.conn.send(ep.password ? ['HELLO', '3', 'AUTH', ep.username ?? 'default', ep.password] : ['HELLO', '3']);
+        } else if (ep.password) {
+          await this.conn.send(ep.username ? ['AUTH', ep.username, ep.password] : ['AUTH', ep.password]);
+        }
+        return this.conn;
+      } catch {
+        await this.close();
       }
     }
-  } finally {
-    await conn.close().catch(() => {});
+    try {
+      this.conn = await this.side.driver.connect(this.side.target.endpoint, { resp: this.resp });
+    } catch (e) {
+      throw new Error(`cannot connect to ${this.side.target.description} with ${this.side.driver.name}: ${(e as Error).message}`);
+    }
+    return this.conn;
+  }
+
+  async close(): Promise<void> {
+    const c = this.conn;
+    this.conn = undefined;
+    await c?.close().catch(() => {});
+  }
+}
+
+/** Runs a sequence on one side from an emptied server, one reply (or a failed connection) per command. */
+async function runSide(conns: SideConnection, admin: DriverConnection, seq: readonly (readonly string[])[], timeoutMs: number): Promise<Outcome[]> {
+  await admin.send(['FLUSHALL']);
+  const conn = await conns.fresh();
+  const out: Outcome[] = [];
+  let closed: string | undefined;
+  for (const argv of seq) {
+    if (closed) {
+      out.push({ closed });
+      continue;
+    }
+    try {
+      out.push(await withTimeout(conn.send(argv), timeoutMs, formatArgv(argv)));
+    } catch (e) {
+      closed = (e as Error).message;
+      out.push({ closed });
+      await conns.close();
+    }
   }
   return out;
 }
@@ -271,9 +307,26 @@ export interface ModelAdmins {
  */
 export async function runModel(opts: ModelRunOptions, admins: ModelAdmins): Promise<ModelRunResult> {
   const arb = sequenceArb(opts);
+  if (!arb) return { passed: true, runs: 0, calls: new Map(), commands: [] };
+  const connA = new SideConnection(opts.a, opts.resp);
+  const connB = new SideConnection(opts.b, opts.resp);
+  try {
+    return await check(opts, admins, arb, connA, connB);
+  } finally {
+    await Promise.all([connA.close(), connB.close()]);
+  }
+}
+
+async function check(
+  opts: ModelRunOptions,
+  admins: ModelAdmins,
+  arb: fc.Arbitrary<Iterable<fc.AsyncCommand<object, unknown>>>,
+  connA: SideConnection,
+  connB: SideConnection,
+): Promise<ModelRunResult> {
   const { own, mixers } = generatedCommands(opts.group, opts.unavailable);
+  const commands = [...own, ...mixers];
   const calls = new Map<string, number>();
-  if (!arb) return { passed: true, runs: 0, calls, commands: [] };
   const sameServer = opts.a.target === opts.b.target;
   const profile = jointProfile(opts.a.driver, opts.b.driver);
   const timeoutMs = opts.timeoutMs ?? 5000;
@@ -281,11 +334,11 @@ export async function runModel(opts: ModelRunOptions, admins: ModelAdmins): Prom
 
   const play = async (seq: readonly (readonly string[])[]): Promise<[Outcome[], Outcome[]]> => {
     if (sameServer) {
-      const ra = await runSide(opts.a, admins.a, opts.resp, seq, timeoutMs);
-      const rb = await runSide(opts.b, admins.b, opts.resp, seq, timeoutMs);
+      const ra = await runSide(connA, admins.a, seq, timeoutMs);
+      const rb = await runSide(connB, admins.b, seq, timeoutMs);
       return [ra, rb];
     }
-    return Promise.all([runSide(opts.a, admins.a, opts.resp, seq, timeoutMs), runSide(opts.b, admins.b, opts.resp, seq, timeoutMs)]);
+    return Promise.all([runSide(connA, admins.a, seq, timeoutMs), runSide(connB, admins.b, seq, timeoutMs)]);
   };
   const firstDifference = (seq: readonly (readonly string[])[], ra: Outcome[], rb: Outcome[]): { at: number; detail: string } | undefined => {
     const modes = stepModes(seq, rb);
@@ -309,6 +362,7 @@ export async function runModel(opts: ModelRunOptions, admins: ModelAdmins): Prom
       throw e;
     }
     const d = firstDifference(seq, ra, rb);
+    // Tell fast-check which commands ran: the shrinker drops the ones after the difference.
     const ran = d ? d.at + 1 : seq.length;
     for (let i = 0; i < ran; i++) await wrappers[i]!.run({}, undefined);
     if (d) throw new Difference(d.at, commandNameOf(seq[d.at]!), d.detail);
@@ -324,19 +378,14 @@ export async function runModel(opts: ModelRunOptions, admins: ModelAdmins): Prom
     ...(opts.path ? { path: opts.path } : {}),
     endOnFailure: false,
   });
-  const commands = [...own, ...mixers];
   if (!details.failed) return { passed: true, runs: details.numRuns, calls, commands };
-  if (lastError && !(details.errorInstance instanceof Difference)) {
-    return { passed: false, runs: details.numRuns, calls, commands, error: lastError };
-  }
-  const ce = details.counterexample?.[0] as Iterable<unknown> | undefined;
-  const text = ce ? String(ce) : '';
-  const replayPath = /replayPath="([^"]*)"/.exec(text)?.[1];
   const err = details.errorInstance;
+  const ce = details.counterexample?.[0] as Iterable<unknown> | undefined;
   if (!(err instanceof Difference) || !ce) {
-    return { passed: false, runs: details.numRuns, calls, commands, error: err instanceof Error ? err.message : String(err) };
+    return { passed: false, runs: details.numRuns, calls, commands, error: lastError ?? (err instanceof Error ? err.message : String(err)) };
   }
-  // Replay the shrunk sequence (up to the difference) once more for a full transcript.
+  const replayPath = /replayPath="([^"]*)"/.exec(String(ce))?.[1];
+  // Replay the shrunk sequence (up to the difference) once more, from an emptied server, for a full transcript.
   const seq = ([...ce] as { cmd: Call }[]).map((w) => w.cmd.argv).slice(0, err.step + 1);
   const [ra, rb] = await play(seq);
   const d = firstDifference(seq, ra, rb);
@@ -356,9 +405,12 @@ function sideLabels(opts: ModelRunOptions): [string, string] {
   const name = (s: Side) => (s.target.name === 'mock' ? 'valkey-double' : s.target.name === 'binary' ? 'valkey' : s.target.name);
   let a = name(opts.a);
   let b = name(opts.b);
-  if (a === b) {
+  if (a === b && opts.a.driver.name !== opts.b.driver.name) {
     a = `${a}/${opts.a.driver.name}`;
     b = `${b}/${opts.b.driver.name}`;
+  } else if (a === b) {
+    a = `${a} (under test)`;
+    b = `${b} (reference)`;
   }
   return [a, b];
 }
@@ -368,6 +420,10 @@ function sideLabels(opts: ModelRunOptions): [string, string] {
 // ---------------------------------------------------------------------------
 
 const NOT_IMPLEMENTED = /is not implemented by valkey-double/;
+/** Commands that run at once inside MULTI instead of being queued. */
+const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'quit', 'reset']);
+/** Of those, and of the no_multi commands, the ones harmless to send with placeholder arguments. */
+const SAFE_DIRECT = new Set(['exec', 'discard', 'multi', 'watch']);
 
 /**
  * Probes which of `commands` a server runs, without running them: inside
@@ -383,10 +439,19 @@ export async function probeCommands(admin: DriverConnection, commands: readonly 
     const words = commandWords(full);
     const n = Math.max(Math.abs(spec.arity) - words.length, 0);
     const argv = [...words, ...Array.from({ length: n }, () => 'x')];
-    if (spec.flags.includes('no_multi')) continue; // refused inside MULTI before the not-implemented gate; assume present
-    await admin.send(['MULTI']);
-    const r = await admin.send(argv);
-    await admin.send(['DISCARD']);
+    let r: DriverReply;
+    if (spec.flags.includes('no_multi') || RUN_IN_MULTI.has(full)) {
+      if (!SAFE_DIRECT.has(full)) continue; // QUIT, RESET, SHUTDOWN, SYNC...: never sent; taken as present
+      // Refused inside MULTI before the not-implemented gate, or run at once there: ask directly
+      // (these are harmless with placeholder arguments: EXEC/DISCARD without MULTI, WATCH x).
+      r = await admin.send(argv);
+      await admin.send(['UNWATCH']);
+      if (!(r.value && typeof r.value === 'object' && 'err' in r.value && NOT_IMPLEMENTED.test(r.value.err))) continue;
+    } else {
+      await admin.send(['MULTI']);
+      r = await admin.send(argv);
+      await admin.send(['DISCARD']);
+    }
     if (r.value !== 'QUEUED') {
       const msg = r.value && typeof r.value === 'object' && 'err' in r.value ? r.value.err : showValue(r.value);
       out.set(full, NOT_IMPLEMENTED.test(msg) ? 'not implemented by valkey-double' : msg);

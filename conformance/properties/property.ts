@@ -21,16 +21,21 @@ export interface PropertyContext {
   /** Lets time pass for the server (virtual clock: advance; real server: sleep). */
   elapse(ms: number): Promise<void>;
   readonly resp: 2 | 3;
+  /**
+   * A key of a RESP3 map reply as this client shows it: client libraries
+   * decode map keys as UTF-8 text (normalize.ts, ClientProfile).
+   */
+  mapKey(bytes: string): string;
 }
 
-export interface PropertyCase<T = unknown> {
+export interface PropertyCase {
   readonly kind: 'property';
   readonly group: string;
   readonly commands: readonly string[];
   readonly name: string;
   readonly tags: readonly Tag[];
-  readonly arb: fc.Arbitrary<T>;
-  run(t: PropertyContext, input: T): Promise<void>;
+  readonly arb: fc.Arbitrary<unknown>;
+  run(t: PropertyContext, input: unknown): Promise<void>;
   /** Runs per check unless the caller says otherwise. */
   readonly runs?: number;
 }
@@ -42,8 +47,13 @@ export function property<T>(
   arb: fc.Arbitrary<T>,
   run: (t: PropertyContext, input: T) => Promise<void>,
   opts: { tags?: readonly Tag[]; runs?: number } = {},
-): PropertyCase<T> {
-  return { kind: 'property', group, commands, name, tags: opts.tags ?? [], arb, run, ...(opts.runs ? { runs: opts.runs } : {}) };
+): PropertyCase {
+  return {
+    kind: 'property', group, commands, name, tags: opts.tags ?? [],
+    arb: arb as fc.Arbitrary<unknown>,
+    run: run as (t: PropertyContext, input: unknown) => Promise<void>,
+    ...(opts.runs ? { runs: opts.runs } : {}),
+  };
 }
 
 export class PropertyFailure extends Error {}
@@ -71,6 +81,12 @@ function show(x: unknown): string {
 export function num(v: Value): number {
   if (!isNum(v)) fail(`expected a number, got ${showValue(v)}`);
   return Number(v.num);
+}
+
+/** A double reply: a bulk string in RESP2, a double in RESP3. */
+export function score(v: Value): number {
+  if (typeof v === 'string') return Number(v);
+  return num(v);
 }
 
 /** The integer in an integer reply, exactly. */

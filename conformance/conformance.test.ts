@@ -1,0 +1,29 @@
+/**
+ * Our CI: the corpus against valkey-double and against a real Valkey 9 (the
+ * oracle, started here), through the raw driver, ioredis and node-redis, in
+ * RESP2 and RESP3. Model-based runs compare valkey-double with Valkey 9 on
+ * fixed seeds plus one fresh random seed, printed (rerun one with
+ * `npx valkey-double conformance --target mock --seed N --group G`).
+ *
+ * Sized to stay within about three minutes on two cores. For deeper runs:
+ * `npx valkey-double conformance --target mock --kind model --runs 1000`
+ * (see conformance/README.md for timings per group).
+ *
+ * VALKEY_DOUBLE_REQUIRE_ORACLE=1 (CI) makes a missing Valkey 9 a failure.
+ */
+import { oracleRequired } from './targets/oracle.js';
+import { randomSeed } from './run.js';
+import { defineConformance } from './vitest.js';
+
+const FIXED_SEEDS = [20251127, 4242];
+const FRESH_SEED = Number(process.env['CONFORMANCE_SEED'] ?? randomSeed());
+console.log(`[conformance] fresh seed ${FRESH_SEED} (replay: CONFORMANCE_SEED=${FRESH_SEED})`);
+const seeds = [...FIXED_SEEDS, FRESH_SEED];
+const required = oracleRequired();
+
+// Example cases and properties on valkey-double (virtual clock), and model runs against Valkey 9.
+defineConformance({ target: 'mock', clients: ['raw'], reference: 'binary', seeds, runs: 100, propertyRuns: 50, required });
+defineConformance({ target: 'mock', clients: ['ioredis', 'node-redis'], reference: 'binary', seeds, runs: 30, propertyRuns: 20, required });
+
+// The same example cases and properties on Valkey 9 itself: the expectations are Valkey's.
+defineConformance({ target: 'binary', clients: ['raw', 'ioredis', 'node-redis'], kinds: ['example', 'property'], seeds: [FRESH_SEED], propertyRuns: 25, required });
