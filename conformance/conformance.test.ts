@@ -22,7 +22,8 @@ const seeds = [...FIXED_SEEDS, FRESH_SEED];
 const required = oracleRequired();
 
 // Example cases and properties on valkey-double (virtual clock), and model runs against Valkey 9.
-defineConformance({ target: 'mock', clients: ['raw'], reference: 'binary', seeds, runs: 100, propertyRuns: 50, required });
+// Model sequences per group: raw 120 x 3 seeds x 2 protocols + clients 30 x 3 x 2 x 2 = 1,080.
+defineConformance({ target: 'mock', clients: ['raw'], reference: 'binary', seeds, runs: 120, propertyRuns: 50, required });
 defineConformance({ target: 'mock', clients: ['ioredis', 'node-redis'], reference: 'binary', seeds, runs: 30, propertyRuns: 20, required });
 
 // The same example cases and properties on Valkey 9 itself: the expectations are Valkey's.
