@@ -72,8 +72,7 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     if (e instanceof CommandError) {
       reply = e.reply;
     } else {
-      const msg = e instanceof Error ? e.message : String(e);
-      reply = R.error(oneLine(`ERR internal error in valkey-double while running '${cmd.fullname}': ${msg}`));
+      reply = Err.internal(cmd.fullname, e).reply;
     }
   } finally {
     client.currentCmd = outer;

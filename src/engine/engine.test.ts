@@ -51,3 +51,80 @@ describe('engines in one process share nothing', () => {
     }
   });
 });
+
+describe('timers and callbacks never outlive or break the engine', () => {
+  test('close() cancels active expiry even after a timer that fired inside schedule() re-armed it', () => {
+    const clock = new VirtualClock({ start: 1_000_000 });
+    const engine = new Engine({ clock });
+    const run = open(engine);
+    run('SET', 'a', '1', 'PX', '1000');
+    // The clock moves while a command runs, so its key is already due when expiry is armed.
+    engine.onKeyspaceEvent((_cls, event, key) => {
+      if (event === 'set' && key === 'b') clock.advance(5);
+    });
+    run('SET', 'b', '1', 'PX', '1');
+    expect(engine.db(0).peek('b')).toBeUndefined();
+    expect(clock.pendingTimers).toBe(1);
+    engine.close();
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(5000);
+    expect(engine.db(0).peek('a')).toBeDefined();
+  });
+
+  test('a blocking command whose deadline already passed answers at once and parks nothing', () => {
+    const clock = new VirtualClock({ start: 1_000_000 });
+    const engine = new Engine({ clock });
+    const c = engine.connect({ addr: '127.0.0.1:1', laddr: '127.0.0.1:2', fd: 7 }, { deliver: () => {}, close: () => {} });
+    const r = engine.block(c, { deadline: clock.now() - 1, cmd: 'blpop', onTimeout: () => ({ t: 'null', array: true }) });
+    expect(r).toEqual({ t: 'null', array: true });
+    expect(c.blocked).toBeNull();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  test('a waiter whose serving throws gets an error; the others waiting on the key are still served', () => {
+    const clock = new VirtualClock({ start: 1_000_000 });
+    const engine = new Engine({ clock });
+    const got: string[] = [];
+    const mk = () => engine.connect({ addr: '127.0.0.1:1', laddr: '127.0.0.1:2', fd: 7 }, { deliver: (r) => got.push(encode(r, 2)), close: () => {} });
+    const a = mk();
+    const b = mk();
+    const db = engine.db(0);
+    engine.block(a, { deadline: 0, keys: ['k'], db, cmd: 'blpop', onTimeout: () => ({ t: 'null', array: true }), tryServe: () => { throw new Error('boom'); } });
+    engine.block(b, { deadline: 0, keys: ['k'], db, cmd: 'blpop', onTimeout: () => ({ t: 'null', array: true }), tryServe: () => ({ t: 'simple', v: 'served' }) });
+    const run = open(engine);
+    expect(run('RPUSH', 'k', 'v')).toBe(':1\r\n');
+    expect(got).toEqual(["-ERR internal error in valkey-double while running 'blpop': boom\r\n", '+served\r\n']);
+    expect(a.blocked).toBeNull();
+    expect(b.blocked).toBeNull();
+  });
+
+  test('a keyspace event listener that throws does not undo or fail the write', () => {
+    const clock = new VirtualClock({ start: 1_000_000 });
+    const engine = new Engine({ clock });
+    const run = open(engine);
+    engine.onKeyspaceEvent(() => { throw new Error('listener bug'); });
+    const onWarning = () => {};
+    process.on('warning', onWarning); // the failure is reported as a process warning
+    try {
+      expect(run('SET', 'k', 'v')).toBe('+OK\r\n');
+      expect(run('GET', 'k')).toBe('$1\r\nv\r\n');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
+describe('seeded randomness', () => {
+  test('reading INFO does not change what the rng draws later', () => {
+    const mk = () => {
+      const run = open(new Engine({ clock: new VirtualClock({ start: 1_000_000 }), seed: 7 }));
+      for (let i = 0; i < 20; i++) run('SET', `k${i}`, 'v');
+      return run;
+    };
+    const a = mk();
+    const b = mk();
+    b('INFO');
+    const picks = (run: ReturnType<typeof open>) => Array.from({ length: 5 }, () => run('RANDOMKEY'));
+    expect(picks(b)).toEqual(picks(a));
+  });
+});

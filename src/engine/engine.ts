@@ -10,6 +10,8 @@ import { BLOCKED, type CommandGroup } from './command.js';
 import { Config } from './config.js';
 import { CONFIG_PARAMS } from './config-params.js';
 import { dispatch } from './dispatch.js';
+import { Err } from './errors.js';
+import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { lfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { buildCommandTable, type CommandTable } from './registry.js';
@@ -82,6 +84,8 @@ export class Engine {
   readonly stats: EngineStats;
   readonly startedAt: number;
   readonly runId: string;
+  /** INFO persistence/replication/ACL counters. */
+  readonly counters: ServerCounters;
   readonly process: { tcpPort: number; pid: number; executable: string };
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
@@ -120,6 +124,7 @@ export class Engine {
       connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, keyspaceHits: 0, keyspaceMisses: 0,
       dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
+    this.counters = createServerCounters(this);
   }
 
   get databases(): number {
@@ -208,13 +213,18 @@ export class Engine {
     }
     if (next === Infinity || next >= this.expiryTimerAt) return;
     this.expiryTimer?.cancel();
+    this.expiryTimer = undefined;
     this.expiryTimerAt = next;
-    this.expiryTimer = this.clock.schedule(next, () => {
+    // A clock may run a callback that is already due inside schedule(): the
+    // handle is only kept if that callback has not re-armed in the meantime.
+    const timer: Timer = this.clock.schedule(next, () => {
+      if (this.expiryTimer !== undefined && this.expiryTimer !== timer) return;
       this.expiryTimer = undefined;
       this.expiryTimerAt = Infinity;
       this.expireDue();
       this.afterCommand();
     });
+    if (this.expiryTimerAt === next && this.expiryTimer === undefined) this.expiryTimer = timer;
   }
 
   /** Stops timers (server shutdown). */
@@ -236,7 +246,14 @@ export class Engine {
   }
 
   notifyKeyspaceEvent(cls: string, event: string, key: Bytes, db: number): void {
-    for (const fn of this.listeners) fn(cls, event, key, db);
+    for (const fn of this.listeners) {
+      try {
+        fn(cls, event, key, db);
+      } catch (e) {
+        // A listener is the user's code: its failure must not undo a write half-way or escape a timer.
+        process.emitWarning(`valkey-double: a keyspace event listener threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    }
   }
 
   // --- blocking ---
@@ -249,11 +266,9 @@ export class Engine {
    */
   block(client: Client, spec: BlockSpec): Reply | typeof BLOCKED {
     if (client.denyBlocking) return spec.onTimeout();
+    // handleBlockedClientsTimeout: a client times out once the clock is past its deadline, as keys expire.
+    if (spec.deadline > 0 && spec.deadline < this.clock.now()) return spec.onTimeout();
     const b: Blocked = { client, spec, timer: undefined };
-    if (spec.deadline > 0) {
-      // handleBlockedClientsTimeout: a client times out once the clock is past its deadline, as keys expire.
-      b.timer = this.clock.schedule(spec.deadline + 1, () => this.finishBlocked(b, spec.onTimeout()));
-    }
     if (spec.keys && spec.db) {
       let byKey = this.blockedOnKeys.get(spec.db);
       if (!byKey) this.blockedOnKeys.set(spec.db, (byKey = new Map()));
@@ -265,6 +280,8 @@ export class Engine {
     }
     this.blockedIndex.set(client, b);
     client.blocked = { cmd: spec.cmd, cancel: () => this.removeBlocked(b) };
+    // Armed last: the client is fully parked before the timer can fire.
+    if (spec.deadline > 0) b.timer = this.clock.schedule(spec.deadline + 1, () => this.finishBlocked(b, spec.onTimeout()));
     return BLOCKED;
   }
 
@@ -321,7 +338,13 @@ export class Engine {
         if (!list) continue;
         for (const b of [...list]) {
           if (this.blockedIndex.get(b.client) !== b) continue; // served meanwhile through another key
-          const reply = b.spec.tryServe?.(this.clock.now(), key);
+          let reply: Reply | undefined;
+          try {
+            reply = b.spec.tryServe?.(this.clock.now(), key);
+          } catch (e) {
+            // A bug while serving one waiter answers that waiter only; the others are still served.
+            reply = Err.internal(b.spec.cmd, e).reply;
+          }
           if (reply === undefined) continue;
           this.removeBlocked(b);
           b.client.blocked = null;
@@ -332,8 +355,8 @@ export class Engine {
       this.readyKeys.length = 0;
       this.readySet.clear();
       this.servingReady = false;
+      for (const s of served) s.client.sink.deliver(s.reply);
     }
-    for (const s of served) s.client.sink.deliver(s.reply);
   }
 
   private findBlocked(c: Client): Blocked | undefined {

@@ -38,6 +38,9 @@ export const Err = {
   unknownSubcommand: (sub: string, container: string) =>
     new CommandError(oneLine(`ERR unknown subcommand '${cTrunc(sub, 128)}'. Try ${container.toUpperCase()} HELP.`)),
   invalidExpire: (cmd: string) => new CommandError(`ERR invalid expire time in '${cmd}' command`),
+  /** A bug in valkey-double surfaced as an error reply for the one client that hit it. */
+  internal: (where: string, e: unknown) =>
+    new CommandError(oneLine(`ERR internal error in valkey-double while running '${where}': ${e instanceof Error ? e.message : String(e)}`)),
   notImplemented: (fullname: string) =>
     new CommandError(`ERR command '${fullname}' is not implemented by valkey-double yet`),
 };

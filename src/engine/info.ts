@@ -25,22 +25,24 @@ export interface ServerCounters {
   lazyfreed: number;
 }
 
-const counters = new WeakMap<Engine, ServerCounters>();
-
-export function serverCounters(engine: Engine): ServerCounters {
-  let c = counters.get(engine);
-  if (!c) {
-    c = { authFailures: 0, rdbSaves: 0, lastBgsaveTimeSec: -1, replId: engine.rng.hex(40), lazyfreed: 0 };
-    counters.set(engine, c);
-    // Valkey 9.1's built-in Lua engine runs CONFIG GET twice while the server
-    // starts: a fresh server reports them in its command statistics.
-    const configGet = engine.commands.get('config')?.subcommands?.get('get');
-    if (configGet) {
-      configGet.stats.calls += 2;
-      engine.stats.commandsProcessed += 2;
-    }
+/**
+ * The engine's server counters, made once when the engine is built (so that
+ * reading INFO never changes what the rng draws later).
+ */
+export function createServerCounters(engine: Engine): ServerCounters {
+  const c: ServerCounters = { authFailures: 0, rdbSaves: 0, lastBgsaveTimeSec: -1, replId: engine.rng.hex(40), lazyfreed: 0 };
+  // Valkey 9.1's built-in Lua engine runs CONFIG GET twice while the server
+  // starts: a fresh server reports them in its command statistics.
+  const configGet = engine.commands.get('config')?.subcommands?.get('get');
+  if (configGet) {
+    configGet.stats.calls += 2;
+    engine.stats.commandsProcessed += 2;
   }
   return c;
+}
+
+export function serverCounters(engine: Engine): ServerCounters {
+  return engine.counters;
 }
 
 /** Valkey's default INFO sections. */
@@ -554,13 +556,11 @@ function safeTotalMem(): number {
   }
 }
 
-
 /**
  * genInfoSectionDict + genValkeyInfoString: the INFO text for the given
  * section arguments (none = the default sections).
  */
 export function infoString(ctx: Context, args: readonly Bytes[]): string {
-  serverCounters(ctx.engine);
   const wanted = new Set<string>();
   let all = false;
   if (args.length === 0) {
