@@ -183,6 +183,49 @@ export class Engine {
     c.watched = [];
   }
 
+  // --- emptying databases ---
+
+  /**
+   * emptyData: empties one database or (dbid -1) all of them, after telling
+   * their WATCHers; returns how many keys were removed (FLUSHDB, FLUSHALL,
+   * and the server's flushAll() between tests).
+   */
+  emptyData(dbid: number, now: number): number {
+    const dbs = dbid === -1 ? this.dbs : [this.dbs[dbid]!];
+    let removed = 0;
+    for (const db of dbs) this.touchAllWatched(db, null, now);
+    for (const db of dbs) removed += db.clear();
+    return removed;
+  }
+
+  /**
+   * touchAllWatchedKeysInDb: clients watching a key of `emptied` that exists
+   * there (or in `replacedWith`, for SWAPDB) see it changed, with Valkey's
+   * care for keys that were already expired when watched.
+   */
+  touchAllWatched(emptied: Keyspace, replacedWith: Keyspace | null, now: number): void {
+    if (emptied.watched.size === 0) return;
+    for (const [key, set] of [...emptied.watched]) {
+      const inEmptied = emptied.peek(key) !== undefined;
+      const other = replacedWith?.peek(key);
+      if (!inEmptied && other === undefined) continue;
+      for (const wk of [...set]) {
+        if (wk.expired) {
+          if (!replacedWith || other === undefined) {
+            wk.expired = false;
+            continue;
+          } else if (replacedWith.isExpired(other, now)) {
+            continue;
+          }
+        } else if (!inEmptied && other !== undefined && replacedWith!.isExpired(other, now)) {
+          wk.expired = true;
+          continue;
+        }
+        wk.watcher.markDirty();
+      }
+    }
+  }
+
   // --- expiry ---
 
   private onExpired(db: Keyspace, key: Bytes): void {

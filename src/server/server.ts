@@ -86,7 +86,7 @@ export class ValkeyServer<C extends Clock = Clock> {
    * change), without a client connection: for test hooks between tests.
    */
   flushAll(): void {
-    for (const db of this.engine.allDbs()) db.clear();
+    this.engine.emptyData(-1, this.engine.clock.now());
   }
 
   /** @internal Per-connection output accounting, for tests of backpressure. */

@@ -11,7 +11,6 @@ import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
 import { helpReply } from '../help.js';
 import { fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
 export { serverCounters } from '../info.js';
@@ -29,48 +28,11 @@ const CONFIG_HELP = [
 
 // -------------------------------------------------------------- flushing ---
 
-/**
- * touchAllWatchedKeysInDb: clients watching a key of `emptied` that exists
- * there (or in `replacedWith`, for SWAPDB) see it changed, with Valkey's
- * care for keys that were already expired when watched.
- */
-function touchAllWatched(emptied: Keyspace, replacedWith: Keyspace | null, now: number): void {
-  if (emptied.watched.size === 0) return;
-  for (const [key, set] of [...emptied.watched]) {
-    const inEmptied = emptied.peek(key) !== undefined;
-    const other = replacedWith?.peek(key);
-    if (!inEmptied && other === undefined) continue;
-    for (const wk of [...set]) {
-      if (wk.expired) {
-        if (!replacedWith || other === undefined) {
-          wk.expired = false;
-          continue;
-        } else if (replacedWith.isExpired(other, now)) {
-          continue;
-        }
-      } else if (!inEmptied && other !== undefined && replacedWith!.isExpired(other, now)) {
-        wk.expired = true;
-        continue;
-      }
-      wk.watcher.markDirty();
-    }
-  }
-}
-
 /** getFlushCommandFlags: FLUSHDB / FLUSHALL take SYNC or ASYNC, nothing else. */
 function checkFlushArgs(argv: readonly Bytes[]): boolean {
   if (argv.length === 1) return true;
   if (argv.length === 2 && (isToken(argv[1]!, 'SYNC') || isToken(argv[1]!, 'ASYNC'))) return isToken(argv[1]!, 'ASYNC');
   throw Err.syntax();
-}
-
-/** emptyData for one database or (dbid -1) all; returns how many keys were removed. */
-function emptyData(ctx: Context, dbid: number): number {
-  const dbs = dbid === -1 ? ctx.engine.allDbs() : [ctx.engine.db(dbid)];
-  let removed = 0;
-  for (const db of dbs) touchAllWatched(db, null, ctx.now);
-  for (const db of dbs) removed += db.clear();
-  return removed;
 }
 
 /** rdbSave as far as a server without files goes: the data counts as saved now. */
@@ -163,13 +125,13 @@ export const serverCommands: CommandGroup = {
 
   flushdb(ctx, argv) {
     checkFlushArgs(argv);
-    ctx.dirty(emptyData(ctx, ctx.client.db));
+    ctx.dirty(ctx.engine.emptyData(ctx.client.db, ctx.now));
     return R.ok;
   },
 
   flushall(ctx, argv) {
     checkFlushArgs(argv);
-    ctx.dirty(emptyData(ctx, -1));
+    ctx.dirty(ctx.engine.emptyData(-1, ctx.now));
     if (ctx.engine.config.get('save') !== '') {
       serverCounters(ctx.engine).rdbSaves++;
       doSave(ctx.engine, ctx.now);
@@ -186,8 +148,8 @@ export const serverCommands: CommandGroup = {
     if (id1 !== id2) {
       const a = ctx.engine.db(id1);
       const b = ctx.engine.db(id2);
-      touchAllWatched(a, b, ctx.now);
-      touchAllWatched(b, a, ctx.now);
+      ctx.engine.touchAllWatched(a, b, ctx.now);
+      ctx.engine.touchAllWatched(b, a, ctx.now);
       a.swapContents(b);
       // Clients blocked on a key of either database may be served now.
       for (const db of [a, b]) for (const k of db.keys()) ctx.engine.keyReady(db, k);
