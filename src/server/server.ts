@@ -31,6 +31,8 @@ export class ValkeyServer<C extends Clock = Clock> {
   readonly engine: Engine;
   private readonly net: NetServer;
   private readonly conns = new Set<Connection>();
+  /** Every open socket, until its 'close' event: a connection closing after QUIT may still be draining. */
+  private readonly sockets = new Set<Socket>();
   private nextFd = 8;
   private boundPort = 0;
   private boundHost: string;
@@ -48,6 +50,8 @@ export class ValkeyServer<C extends Clock = Clock> {
       socket.destroy();
       return;
     }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     try {
       const conn = new Connection(this.engine, socket, this.nextFd++, (c) => this.conns.delete(c));
       this.conns.add(conn);
@@ -121,6 +125,7 @@ export class ValkeyServer<C extends Clock = Clock> {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const c of [...this.conns]) c.destroy();
+      for (const sock of [...this.sockets]) sock.destroy();
       this.engine.close();
       if (!this.net.listening) return resolve();
       this.net.close(() => resolve());
