@@ -75,6 +75,20 @@ export class Config {
     this.store(e.def.name, v);
   }
 
+  /**
+   * Settings derived from some parameters, as one object that is recomputed
+   * in place whenever CONFIG SET changes one of them (hot paths read fields,
+   * not the config table).
+   */
+  live<T extends object>(names: readonly string[], read: (cfg: Config) => T): T {
+    const target = read(this);
+    const reload = () => {
+      Object.assign(target, read(this));
+    };
+    for (const n of names) this.onChange(n, reload);
+    return target;
+  }
+
   onChange(name: string, fn: (value: string) => void): void {
     const d = this.entries.get(name.toLowerCase())!.def;
     const l = this.listeners.get(d.name) ?? [];

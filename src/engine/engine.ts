@@ -13,7 +13,9 @@ import { dispatch } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
-import { lfuSettings, type LfuSettings } from './keyspace/lfu.js';
+import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
+import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
+import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
 import { buildCommandTable, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
 
@@ -79,6 +81,11 @@ export class Engine {
   readonly config: Config;
   /** LFU maxmemory-policy settings, following CONFIG SET (OBJECT FREQ, access counters). */
   readonly lfu: LfuSettings;
+  /** set-max-* and zset-max-* encoding limits, following CONFIG SET. */
+  readonly setLimits: SetLimits;
+  readonly zsetLimits: ZsetLimits;
+  /** Switches of debugging commands (PFDEBUG SIMD ON|OFF). */
+  readonly debugFlags = { hllSimd: true };
   readonly commands: CommandTable;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
@@ -108,7 +115,9 @@ export class Engine {
     if (opts.databases !== undefined) overrides['databases'] = String(opts.databases);
     if (opts.requirepass !== undefined) overrides['requirepass'] = opts.requirepass;
     this.config = new Config(CONFIG_PARAMS, overrides);
-    this.lfu = lfuSettings(this.config);
+    this.lfu = this.config.live(LFU_PARAMS, readLfuSettings);
+    this.setLimits = this.config.live(SET_LIMIT_PARAMS, readSetLimits);
+    this.zsetLimits = this.config.live(ZSET_LIMIT_PARAMS, readZsetLimits);
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     const n = this.config.getInt('databases');
     const hooks = {

@@ -4,7 +4,6 @@ import { VirtualClock } from '../../time/index.js';
 import { BLOCKED } from '../command.js';
 import type { Client } from '../client.js';
 import { Engine, type EngineOptions } from '../engine.js';
-import { connectionResetHooks } from './connection.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -133,20 +132,6 @@ describe('RESET', () => {
     expect([a.db, a.resp, a.name, a.libName, a.noEvict, a.noTouch, a.multi, a.watched.length, a.patterns.size])
       .toEqual([0, 2, '', 'lib', false, false, null, 0, 0]);
     expect(a.capa.has('redirect')).toBe(true);
-  });
-
-  test('runs the hooks other groups register', () => {
-    const { connect, wire } = setup();
-    const a = connect();
-    const seen: number[] = [];
-    const hook = (ctx: { client: Client }) => seen.push(ctx.client.id);
-    connectionResetHooks.push(hook);
-    try {
-      wire(a, 'RESET');
-    } finally {
-      connectionResetHooks.splice(connectionResetHooks.indexOf(hook), 1);
-    }
-    expect(seen).toEqual([a.id]);
   });
 });
 

@@ -18,12 +18,6 @@ const VALKEY_VERSION = '9.1.2';
 
 // ------------------------------------------------------------------ auth ---
 
-/**
- * Hooks other groups (Pub/Sub, tracking, ACL) add to take part in RESET
- * (clearClientConnectionState): called before the connection state is cleared.
- */
-export const connectionResetHooks: ((ctx: Context) => void)[] = [];
-
 /** Does the default user have no password (Valkey's USER_FLAG_NOPASS)? */
 function defaultUserNoPass(engine: Engine): boolean {
   return !engine.authRequired;
@@ -377,7 +371,6 @@ const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authen
 /** clearClientConnectionState. */
 function resetClient(ctx: Context): void {
   const c = ctx.client;
-  for (const hook of connectionResetHooks) hook(ctx);
   c.tracking = null;
   c.db = 0;
   c.resp = 2;

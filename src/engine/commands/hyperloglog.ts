@@ -2,7 +2,6 @@
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
-import type { Engine } from '../engine.js';
 import { Err, cTrunc } from '../errors.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import {
@@ -151,18 +150,17 @@ function pfmerge(ctx: Context, argv: readonly Bytes[]): Reply {
 }
 
 /** PFDEBUG SIMD's switch, per engine: Valkey reports "enabled" on AVX2/NEON machines until turned off. */
-const simdOff = new WeakSet<Engine>();
 
 /** PFDEBUG <GETREG|DECODE|ENCODING|TODENSE> key, PFDEBUG SIMD <ON|OFF> */
 function pfdebug(ctx: Context, argv: readonly Bytes[]): Reply {
   const cmd = argv[1]!;
   if (cEq(cmd, 'simd')) {
     const arg = argv[2]!;
-    if (cEq(arg, 'on')) simdOff.delete(ctx.engine);
-    else if (cEq(arg, 'off')) simdOff.add(ctx.engine);
+    if (cEq(arg, 'on')) ctx.engine.debugFlags.hllSimd = true;
+    else if (cEq(arg, 'off')) ctx.engine.debugFlags.hllSimd = false;
     // Valkey sends the error and then the status as well: two replies.
     else ctx.client.sink.deliver(R.error('ERR Argument must be ON or OFF'));
-    return R.simple(simdOff.has(ctx.engine) ? 'disabled' : 'enabled');
+    return R.simple(ctx.engine.debugFlags.hllSimd ? 'enabled' : 'disabled');
   }
   const key = argv[2]!;
   const e = ctx.write(key, 'string');

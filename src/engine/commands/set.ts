@@ -15,7 +15,7 @@ import { Err } from '../errors.js';
 import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
 import { isIntEncodable } from '../keyspace/keyspace.js';
-import { SetValue, setLimits, type RandInt } from '../types/set.js';
+import { SetValue, type RandInt } from '../types/set.js';
 import { cEq } from '../types/string.js';
 import { parseScanCursor } from './generic.js';
 
@@ -61,7 +61,7 @@ function storeEmpty(ctx: Context, dst: Bytes): Reply {
 
 function sadd(ctx: Context, argv: readonly Bytes[]): Reply {
   const key = argv[1]!;
-  const lim = setLimits(ctx.engine);
+  const lim = ctx.engine.setLimits;
   const e = ctx.write(key, 'set');
   let set: SetValue;
   if (e === undefined) {
@@ -122,7 +122,7 @@ function smove(ctx: Context, argv: readonly Bytes[]): Reply {
     ctx.db.delete(srcKey);
     ctx.notify('g', 'del', srcKey);
   }
-  const lim = setLimits(ctx.engine);
+  const lim = ctx.engine.setLimits;
   let dstSet: SetValue;
   if (dst === undefined) {
     dstSet = SetValue.create(member, 1, lim);
@@ -217,7 +217,7 @@ function spopWithCount(ctx: Context, argv: readonly Bytes[]): Reply {
     }
   } else {
     // Case 3: pick the members that stay into a new set; reply with the rest of the old one.
-    const lim = setLimits(ctx.engine);
+    const lim = ctx.engine.setLimits;
     let next: SetValue;
     if (set.enc === 'listpack') {
       next = SetValue.empty('listpack');
@@ -297,7 +297,7 @@ function sinter(ctx: Context, keys: readonly Bytes[], dst: Bytes | undefined, ca
   // Smallest set first (a stable sort, as glibc's qsort is for these sizes).
   sets.sort((a, b) => a.size - b.size);
   const first = sets[0]!;
-  const lim = setLimits(ctx.engine);
+  const lim = ctx.engine.setLimits;
   const out: Bytes[] = [];
   let dstSet: SetValue | undefined;
   if (dst !== undefined) dstSet = SetValue.empty(first.enc === 'intset' ? 'intset' : 'listpack');
@@ -376,7 +376,7 @@ function sunionDiff(ctx: Context, keys: readonly Bytes[], dst: Bytes | undefined
     algo = Math.floor(one / 2) <= two ? 1 : 2;
   }
 
-  const lim = setLimits(ctx.engine);
+  const lim = ctx.engine.setLimits;
   const result = SetValue.empty(dstEnc);
   if (!diff) {
     for (const s of sets) {

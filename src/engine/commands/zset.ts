@@ -15,7 +15,6 @@ import { getDouble, getLong, getPositiveLong, parseLongLong } from '../args.js';
 import { blockOnKeys, parseBlockTimeout } from '../blocking.js';
 import type { CommandGroup, HandlerResult } from '../command.js';
 import { Context } from '../context.js';
-import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
 import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -24,35 +23,11 @@ import type { SetValue } from '../types/set.js';
 import { cEq } from '../types/string.js';
 import {
   lexGteMin, lexLteMax, scoreGteMin, scoreLteMax, ZSet,
-  type LexBound, type LexRange, type ScoreRange, type ZNode,
+  type LexBound, type LexRange, type ScoreRange, type ZNode, type ZsetLimits,
 } from '../types/zset.js';
 import { parseScanCursor } from './generic.js';
 
 // --- configuration ------------------------------------------------------------
-
-/** zset-max-listpack-entries / -value, kept in step with CONFIG SET. */
-interface ZsetLimits {
-  entries: number;
-  value: number;
-}
-
-const limitsByEngine = new WeakMap<Engine, ZsetLimits>();
-
-function limits(engine: Engine): ZsetLimits {
-  let lim = limitsByEngine.get(engine);
-  if (lim === undefined) {
-    const cfg = engine.config;
-    const l: ZsetLimits = { entries: 0, value: 0 };
-    const load = () => {
-      l.entries = cfg.getInt('zset-max-listpack-entries');
-      l.value = cfg.getInt('zset-max-listpack-value');
-    };
-    load();
-    for (const name of ['zset-max-listpack-entries', 'zset-max-listpack-value']) cfg.onChange(name, load);
-    limitsByEngine.set(engine, (lim = l));
-  }
-  return lim;
-}
 
 /** zsetTypeCreate: listpack when the expected size and longest member fit. */
 function createZset(lim: ZsetLimits, sizeHint: number, lenHint: number): ZSet {
@@ -254,7 +229,7 @@ function zaddGeneric(ctx: Context, argv: readonly Bytes[], flags: number): Reply
     if (len > maxLen) maxLen = len;
   }
 
-  const lim = limits(ctx.engine);
+  const lim = ctx.engine.zsetLimits;
   const e = ctx.write(key, 'zset');
   let zs: ZSet;
   if (e === undefined) {
@@ -485,7 +460,7 @@ function zrangeGeneric(
       if (m.length > maxLen) maxLen = m.length;
     }
     // zsetTypeCreate(length) then zsetAdd: a listpack unless the count or a member is too big.
-    fitResult(out, limits(ctx.engine), maxLen);
+    fitResult(out, ctx.engine.zsetLimits, maxLen);
     return storeResult(ctx, dst, out, 'zrangestore');
   }
   return withscores ? pairsReply(ctx, res.members, res.scores) : R.bulks(res.members);
@@ -857,7 +832,7 @@ function zsetOp(ctx: Context, argv: readonly Bytes[], dst: Bytes | undefined, nu
     if (m.length > maxLen) maxLen = m.length;
   }
   if (dst !== undefined) {
-    if (out.size > 0) fitResult(out, limits(ctx.engine), maxLen);
+    if (out.size > 0) fitResult(out, ctx.engine.zsetLimits, maxLen);
     return storeResult(ctx, dst, out, op === 'union' ? 'zunionstore' : op === 'inter' ? 'zinterstore' : 'zdiffstore');
   }
   const members: Bytes[] = [];

@@ -33,6 +33,8 @@ export interface Entry {
    * its key and expiry (a long key, RENAME, EXPIRE): once raw, always raw.
    */
   raw: boolean;
+  /** Strings only: stored without tryObjectEncoding (INCRBYFLOAT), so integer-looking yet 'embstr'. */
+  notIntEncoded?: boolean;
   /** Position in SCAN order. */
   seq: number;
 }

@@ -18,21 +18,16 @@ export interface LfuSettings extends LfuParams {
   on: boolean;
 }
 
-/** The LFU settings of a configuration, kept in step with CONFIG SET. */
-export function lfuSettings(cfg: {
-  get(name: string): string;
-  getInt(name: string): number;
-  onChange(name: string, fn: () => void): void;
-}): LfuSettings {
-  const s: LfuSettings = { on: false, logFactor: 10, decayTime: 1 };
-  const load = () => {
-    s.on = cfg.get('maxmemory-policy').includes('lfu');
-    s.logFactor = cfg.getInt('lfu-log-factor');
-    s.decayTime = cfg.getInt('lfu-decay-time');
+/** The parameters LfuSettings derive from. */
+export const LFU_PARAMS = ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time'] as const;
+
+/** The LFU settings of a configuration. */
+export function readLfuSettings(cfg: { get(name: string): string; getInt(name: string): number }): LfuSettings {
+  return {
+    on: cfg.get('maxmemory-policy').includes('lfu'),
+    logFactor: cfg.getInt('lfu-log-factor'),
+    decayTime: cfg.getInt('lfu-decay-time'),
   };
-  load();
-  for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) cfg.onChange(name, load);
-  return s;
 }
 
 const minutesOf = (ms: number): number => Math.floor(ms / 60000) & 0xffff;

@@ -20,7 +20,6 @@
  * strategy, the STORE commands), which the commands do by building one.
  */
 import type { Bytes } from '../../protocol/index.js';
-import type { Engine } from '../engine.js';
 import { isIntEncodable } from '../keyspace/keyspace.js';
 
 export type SetEncoding = 'intset' | 'listpack' | 'hashtable';
@@ -37,25 +36,18 @@ export interface SetLimits {
   listpackValue: number;
 }
 
-const limitsByEngine = new WeakMap<Engine, SetLimits>();
+/** The parameters SetLimits derive from. */
+export const SET_LIMIT_PARAMS = ['set-max-intset-entries', 'set-max-listpack-entries', 'set-max-listpack-value'] as const;
 
-/** The engine's set limits, kept in step with CONFIG SET. */
-export function setLimits(engine: Engine): SetLimits {
-  let lim = limitsByEngine.get(engine);
-  if (lim === undefined) {
-    const cfg = engine.config;
-    const l: SetLimits = { intsetEntries: 0, intsetCap: 0, listpackEntries: 0, listpackValue: 0 };
-    const load = () => {
-      l.intsetEntries = cfg.getInt('set-max-intset-entries');
-      l.intsetCap = Math.min(l.intsetEntries, 2 ** 30);
-      l.listpackEntries = cfg.getInt('set-max-listpack-entries');
-      l.listpackValue = cfg.getInt('set-max-listpack-value');
-    };
-    load();
-    for (const name of ['set-max-intset-entries', 'set-max-listpack-entries', 'set-max-listpack-value']) cfg.onChange(name, load);
-    limitsByEngine.set(engine, (lim = l));
-  }
-  return lim;
+/** The set limits of a configuration (the engine keeps them live: engine.setLimits). */
+export function readSetLimits(cfg: { getInt(name: string): number }): SetLimits {
+  const intsetEntries = cfg.getInt('set-max-intset-entries');
+  return {
+    intsetEntries,
+    intsetCap: Math.min(intsetEntries, 2 ** 30),
+    listpackEntries: cfg.getInt('set-max-listpack-entries'),
+    listpackValue: cfg.getInt('set-max-listpack-value'),
+  };
 }
 
 /** Compares two canonical integer strings as integers. */

@@ -18,14 +18,11 @@ import type { Context } from '../context.js';
 import { Err } from '../errors.js';
 import { embstrFits, isIntEncodable, type Entry } from '../keyspace/keyspace.js';
 
-/** Entries whose value was stored without tryObjectEncoding (INCRBYFLOAT results). */
-const notIntEncoded = new WeakSet<Entry>();
-
 /** OBJECT ENCODING of a string entry. */
 export function stringEncoding(e: Entry): 'int' | 'embstr' | 'raw' {
   if (e.raw) return 'raw';
   const v = e.value as Bytes;
-  if (isIntEncodable(v) && !notIntEncoded.has(e)) return 'int';
+  if (isIntEncodable(v) && !e.notIntEncoded) return 'int';
   return 'embstr';
 }
 
@@ -37,7 +34,7 @@ export function stringEncoding(e: Entry): 'int' | 'embstr' | 'raw' {
 export function markNotIntEncoded(e: Entry, key: Bytes): void {
   const v = e.value as Bytes;
   if (!isIntEncodable(v)) return;
-  notIntEncoded.add(e);
+  e.notIntEncoded = true;
   if (!embstrFits(key.length, v.length, e.expireAt !== 0)) e.raw = true;
 }
 
@@ -45,7 +42,7 @@ export function markNotIntEncoded(e: Entry, key: Bytes): void {
 export function setIntValue(e: Entry, text: Bytes): void {
   e.value = text;
   e.raw = false;
-  notIntEncoded.delete(e);
+  e.notIntEncoded = false;
 }
 
 /** proto-max-bulk-len: the largest string value. */

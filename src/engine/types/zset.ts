@@ -524,3 +524,16 @@ export class ZSet {
     return removed;
   }
 }
+
+/** zset-max-listpack-entries / -value (the engine keeps them live: engine.zsetLimits). */
+export interface ZsetLimits {
+  entries: number;
+  value: number;
+}
+
+/** The parameters ZsetLimits derive from. */
+export const ZSET_LIMIT_PARAMS = ['zset-max-listpack-entries', 'zset-max-listpack-value'] as const;
+
+export function readZsetLimits(cfg: { getInt(name: string): number }): ZsetLimits {
+  return { entries: cfg.getInt('zset-max-listpack-entries'), value: cfg.getInt('zset-max-listpack-value') };
+}
