@@ -95,9 +95,20 @@ export function getDouble(s: Bytes, msg?: string): number {
   return d;
 }
 
-/** Case-insensitive token comparison (strcasecmp against an ASCII keyword). */
+/**
+ * strcasecmp(arg, TOKEN) == 0 for an upper-case ASCII keyword: case-insensitive,
+ * and like C it stops at a NUL byte, so "NX\0junk" is NX.
+ */
 export function isToken(arg: Bytes | undefined, token: string): boolean {
-  return arg !== undefined && arg.length === token.length && arg.toUpperCase() === token;
+  if (arg === undefined) return false;
+  const n = token.length;
+  if (arg.length < n || (arg.length > n && arg.charCodeAt(n) !== 0)) return false;
+  for (let i = 0; i < n; i++) {
+    let c = arg.charCodeAt(i);
+    if (c >= 97 && c <= 122) c -= 32;
+    if (c !== token.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 export { CommandError };

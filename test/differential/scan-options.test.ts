@@ -26,3 +26,14 @@ describe('SCAN-family options', () => {
   test('options are not parsed when the scanned key does not exist', () =>
     d.check([['HSCAN', 'nokey', '0', 'bogus'], ['SSCAN', 'nokey', '0', 'COUNT', '0'], ['ZSCAN', 'nokey', '0', 'NOVALUES']]));
 });
+
+// Valkey compares option names with strcasecmp: a NUL byte ends the name.
+describe('option names are C strings', () => {
+  const d = useDifferential();
+  test('a NUL byte ends an option name', () =>
+    d.check([
+      ['SET', 'k', 'v'], ['EXPIRE', 'k', '100', 'NX\0junk'], ['EXPIRE', 'k', '100', 'nx\0'], ['TTL', 'k'],
+      ['RPUSH', 'l', 'a', 'b', 'a'], ['LPOS', 'l', 'a', 'RANK\0x', '2'], ['LPOS', 'l', 'a', 'rank\0', '-1'],
+      ['FLUSHDB', 'ASYNC\0x'], ['DBSIZE'],
+    ]));
+});
