@@ -53,6 +53,7 @@ describe('loosenings (normalize.ts)', () => {
   test('modes come from the metadata tips', () => {
     expect(compareModeFor('get')).toEqual({ kind: 'exact' });
     expect(compareModeFor('smembers').kind).toBe('unordered');
+    expect(compareModeFor('sort')).toMatchObject({ kind: 'unordered', pairs: false });
     expect(compareModeFor('hgetall')).toMatchObject({ kind: 'unordered', pairs: true });
     expect(compareModeFor('scan').kind).toBe('structure');
     expect(compareModeFor('pttl')).toMatchObject({ kind: 'clock', tolerance: 2000 });

@@ -15,7 +15,8 @@
  *      or compared by `structure` (the shape of the reply, errors exact), or
  *      by `clock` (integers within a tolerance: the reply reads a clock).
  * 3. Not from tips, named here: commands whose reply depends on when they
- *    ran (`clock`: EXPIRETIME after a relative EXPIRE, field TTLs), and
+ *    ran (`clock`: EXPIRETIME after a relative EXPIRE, field TTLs), SORT
+ *    (`unordered`: ties follow a hash table's order), and
  *    commands kept out of generated sequences (`EXCLUDED`) because they act
  *    on the connection, the whole server or the disk, or block.
  */
@@ -138,6 +139,18 @@ const CLOCK_DERIVED: Readonly<Record<string, CompareMode>> = {
 };
 
 /**
+ * Not tipped, but the order among ties follows a hash table: SORT keeps the
+ * load order of elements whose weights compare equal, and it loads sets and
+ * sorted sets in the order of their (randomly seeded) dict. Elements are
+ * compared as a multiset; example cases check SORT's order where Valkey
+ * defines it.
+ */
+const HASH_ORDER_TIES: Readonly<Record<string, CompareMode>> = {
+  sort: { kind: 'unordered', pairs: false, why: 'ties keep the load order, and sets and sorted sets load in hash-table order' },
+  sort_ro: { kind: 'unordered', pairs: false, why: 'ties keep the load order, and sets and sorted sets load in hash-table order' },
+};
+
+/**
  * Kept out of generated sequences, whatever their tips: they act on the
  * connection (a client library manages it), on the whole server beyond one
  * sequence, on the disk or the network, or they block.
@@ -246,7 +259,7 @@ export function exclusionReason(fullname: string): string | undefined {
 
 /** How replies of a command are compared. */
 export function compareModeFor(fullname: string): CompareMode {
-  const kept = NONDETERMINISTIC_KEPT[fullname] ?? CLOCK_DERIVED[fullname];
+  const kept = NONDETERMINISTIC_KEPT[fullname] ?? CLOCK_DERIVED[fullname] ?? HASH_ORDER_TIES[fullname];
   if (kept) return kept;
   const spec = specOf(fullname);
   if (spec?.tips.includes('nondeterministic_output_order')) {

@@ -77,10 +77,13 @@ describe('GET / SET', () => {
   test('property: random option lists of SET, GETEX and MSETEX', async () => {
     if (!d.available) return;
     const num = fc.constantFrom('0', '-1', '1', '100', '4102444800', '9223372036854775807', 'x', '1.5');
+    // Relative milliseconds stay far from "expires before the next command" (PX 1 would race the real clock).
+    const ms = fc.constantFrom('0', '-1', '100000', '4102444800', '9223372036854775807', 'x', '1.5');
     const opt = fc.oneof(
       fc.constantFrom(['NX'], ['XX'], ['GET'], ['KEEPTTL'], ['PERSIST'], ['nx'], ['Get'], ['FOO'], ['EX']),
       fc.tuple(fc.constantFrom('IFEQ', 'ifeq'), fc.constantFrom('v', 'w')).map((t) => [...t]),
-      fc.tuple(fc.constantFrom('EX', 'PX', 'EXAT', 'PXAT', 'ex', 'pXaT'), num).map((t) => [...t]),
+      fc.tuple(fc.constantFrom('EX', 'EXAT', 'PXAT', 'ex', 'pXaT'), num).map((t) => [...t]),
+      fc.tuple(fc.constantFrom('PX', 'px'), ms).map((t) => [...t]),
     );
     const opts = fc.array(opt, { maxLength: 4 }).map((xs) => xs.flat());
     const state = fc.constantFrom<StepLike[]>([], [['SET', 'k', 'v']], [['SET', 'k', 'v', 'EX', '50']], [['SET', 'k', '12']]);
