@@ -5,6 +5,7 @@
  */
 import type { Bytes } from '../../protocol/index.js';
 import { ExpiryIndex } from './expiry-index.js';
+import { upperBound } from './upper-bound.js';
 
 export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
@@ -392,7 +393,7 @@ export class Keyspace {
    * end). A key present for the whole iteration is returned at least once.
    */
   scan(cursor: number, count: number): { keys: Bytes[]; next: number } {
-    let i = this.firstIndexAfter(cursor);
+    let i = upperBound(this.d.orderSeqs, cursor);
     const out: Bytes[] = [];
     let visited = 0;
     const n = this.d.orderKeys.length;
@@ -467,18 +468,6 @@ export class Keyspace {
     return -1;
   }
 
-  /** Index of the first slot whose seq is greater than `seq`. */
-  private firstIndexAfter(seq: number): number {
-    const a = this.d.orderSeqs;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid]! <= seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 
   private compact(): void {
     const keys: Bytes[] = [];

@@ -21,6 +21,7 @@
 import type { Bytes } from '../../protocol/index.js';
 import { ExpiryIndex } from '../keyspace/expiry-index.js';
 import type { VolatileItems } from '../keyspace/keyspace.js';
+import { upperBound } from '../keyspace/upper-bound.js';
 
 /** A field deadline, epoch ms: a bigint only beyond 2^53 (HPEXPIREAT near LLONG_MAX stays exact). */
 export type Deadline = number | bigint;
@@ -279,7 +280,7 @@ export class HashValue implements VolatileItems {
   scan(cursor: number, count: number, now: number, fn: (field: Bytes, value: Bytes) => void): number {
     const o = this.order();
     const n = o.fields.length;
-    let i = firstIndexAfter(o.seqs, cursor);
+    let i = upperBound(o.seqs, cursor);
     let visited = 0;
     while (i < n && visited < count) {
       const f = o.fields[i];
@@ -328,7 +329,7 @@ export class HashValue implements VolatileItems {
     if (o !== undefined) {
       const seq = o.seqOf.get(field)!;
       o.seqOf.delete(field);
-      const i = firstIndexAfter(o.seqs, seq) - 1;
+      const i = upperBound(o.seqs, seq) - 1;
       o.fields[i] = null;
       o.holes++;
       if (o.holes > 64 && o.holes * 2 > o.fields.length) this.compactOrder(o);
@@ -387,16 +388,4 @@ export class HashValue implements VolatileItems {
     o.seqs = seqs;
     o.holes = 0;
   }
-}
-
-/** Index of the first element of the ascending `a` greater than `v`. */
-function firstIndexAfter(a: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

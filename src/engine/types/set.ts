@@ -21,6 +21,7 @@
  */
 import type { Bytes } from '../../protocol/index.js';
 import { isIntEncodable } from '../keyspace/keyspace.js';
+import { upperBound } from '../keyspace/upper-bound.js';
 
 export type SetEncoding = 'intset' | 'listpack' | 'hashtable';
 
@@ -260,7 +261,7 @@ export class SetValue {
   scan(cursor: number, count: number): { members: Bytes[]; next: number } {
     const items = this.items;
     const n = items.length;
-    let i = this.firstSlotAfter(cursor);
+    let i = upperBound(this.seqs, cursor);
     const out: Bytes[] = [];
     while (i < n && out.length < count) {
       const m = items[i++];
@@ -339,16 +340,4 @@ export class SetValue {
     this.holes = 0;
   }
 
-  /** Index of the first slot whose sequence number is greater than `seq`. */
-  private firstSlotAfter(seq: number): number {
-    const a = this.seqs;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid]! <= seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
