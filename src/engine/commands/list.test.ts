@@ -1,43 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { encode, type Reply } from '../../protocol/index.js';
-import { VirtualClock } from '../../time/index.js';
-import type { Client } from '../client.js';
-import { BLOCKED } from '../command.js';
-import { Engine } from '../engine.js';
 import type { ListValue } from '../types/list.js';
-
-const T0 = 1_700_000_000_000;
+import { engineBench } from '../../../test/support/engine-bench.js';
 
 function setup() {
-  const clock = new VirtualClock({ start: T0 });
-  const engine = new Engine({ clock });
-  const delivered = new Map<Client, string[]>();
-  const connect = (resp: 2 | 3 = 2) => {
-    const box: string[] = [];
-    const c = engine.connect({ addr: '127.0.0.1:1', laddr: '127.0.0.1:6379', fd: 7 }, {
-      deliver: (r: Reply) => box.push(encode(r, c.resp)),
-      close() {},
-    });
-    c.resp = resp;
-    delivered.set(c, box);
-    return c;
-  };
-  const main = connect();
-  /** Runs a command; the encoded reply, or 'BLOCKED'. */
-  const exec = (c: Client, ...argv: string[]): string => {
-    const r = engine.execute(c, argv);
-    if (r === BLOCKED) return 'BLOCKED';
-    if (r === undefined) throw new Error(`${argv.join(' ')}: no reply`);
-    return encode(r, c.resp);
-  };
-  const run = (...argv: string[]) => exec(main, ...argv);
-  const events: string[] = [];
-  engine.onKeyspaceEvent((cls, ev, key) => {
-    if (cls !== 'm') events.push(`${ev} ${key}`);
-  });
-  /** Replies delivered later to a client (a blocked command ending). */
-  const later = (c: Client) => delivered.get(c)!;
-  return { clock, engine, main, connect, exec, run, events, later };
+  return engineBench();
 }
 
 const int = (n: number) => `:${n}\r\n`;
