@@ -7,9 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Arg, RawClient } from '../../conformance/targets/raw-client.js';
-import type { RawReply } from '../../src/index.js';
-import { sameType, unordered, useDifferential, type Differential, type StepLike } from './harness.js';
+import { sameType, unordered, useDifferential, type StepLike } from './harness.js';
+import { clients, type MStep } from './multi-client.js';
 
 const d = useDifferential();
 const check = (steps: readonly StepLike[]) => d.check(steps);
@@ -512,77 +511,6 @@ describe('other commands on sorted sets', () => {
 
 // --- several clients ----------------------------------------------------------------
 
-type Who = 'a' | 'b' | 'c' | 'd';
-/**
- * A step of a multi-client script: a command whose reply is awaited; `bg` a
- * command sent without waiting (it blocks); `wait` collects the oldest
- * pending reply of a client; `pending` records whether it is still pending;
- * `sleep` lets real time pass; `close` drops a connection.
- */
-type MStep =
-  | readonly [Who, ...Arg[]]
-  | { bg: Who; cmd: readonly Arg[] }
-  | { wait: Who }
-  | { pending: Who }
-  | { sleep: number }
-  | { close: Who };
-
-/** Runs the script on the oracle and the mock, clients a..d on each, and compares every reply. */
-async function clients(dd: Differential, steps: readonly MStep[], resp: 2 | 3): Promise<void> {
-  if (!dd.available) return;
-  const run = async (which: 'oracle' | 'mock'): Promise<string[]> => {
-    const cs = new Map<Who, RawClient>();
-    const pendings = new Map<Who, { p: Promise<RawReply>; done: boolean }[]>();
-    const get = async (w: Who) => {
-      let c = cs.get(w);
-      if (!c) {
-        c = await dd.connect(which, resp);
-        cs.set(w, c);
-        pendings.set(w, []);
-      }
-      return c;
-    };
-    const out: string[] = [];
-    const timed = <T>(p: Promise<T>) => Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('no reply')), 3000))]);
-    try {
-      await (await get('a')).send(['FLUSHALL']);
-      for (const s of steps) {
-        if (Array.isArray(s)) {
-          const [w, ...cmd] = s as [Who, ...Arg[]];
-          const c = await get(w);
-          out.push(`${w}: ${(await timed(c.send(cmd))).raw}`);
-        } else if ('bg' in s) {
-          const c = await get(s.bg);
-          const entry = { p: c.send(s.cmd), done: false };
-          entry.p.then(() => { entry.done = true; }, () => { entry.done = true; });
-          pendings.get(s.bg)!.push(entry);
-          await new Promise((r) => setTimeout(r, 40));
-        } else if ('wait' in s) {
-          const entry = pendings.get(s.wait)?.shift();
-          if (!entry) out.push(`${s.wait}: <nothing pending>`);
-          else out.push(`${s.wait}: ${await timed(entry.p).then((r) => r.raw, (e: Error) => `<${e.message}>`)}`);
-        } else if ('pending' in s) {
-          await new Promise((r) => setTimeout(r, 20));
-          const entry = pendings.get(s.pending)?.[0];
-          out.push(`${s.pending}: pending=${entry !== undefined && !entry.done}`);
-        } else if ('sleep' in s) {
-          await new Promise((r) => setTimeout(r, s.sleep));
-        } else {
-          const who = (s as { close: Who }).close;
-          cs.get(who)?.close();
-          cs.delete(who);
-          await new Promise((r) => setTimeout(r, 30));
-        }
-      }
-    } finally {
-      for (const c of cs.values()) c.close();
-    }
-    return out;
-  };
-  const oracle = await run('oracle');
-  const mock = await run('mock');
-  expect(mock).toEqual(oracle);
-}
 
 const both = async (steps: readonly MStep[]) => {
   await clients(d, steps, 2);
