@@ -379,24 +379,7 @@ describe('keyspace events and transactions', () => {
       ['GEORADIUS', 'nokey', '50', '50', '1', 'km', 'STORE', 'd9'], ['GEOSEARCH', 'nokey', 'FROMMEMBER', 'x', 'BYRADIUS', '1', 'km'],
       ['GEOPOS', 'nokey', 'a'], ['GEODIST', 'nokey', 'a', 'b'],
     ];
-    const events: string[][] = [];
-    for (const which of ['oracle', 'mock'] as const) {
-      const admin = await d.connect(which);
-      await admin.send(['FLUSHALL']);
-      const sub = await d.connect(which, 3);
-      try {
-        await admin.send(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
-        await sub.send(['PSUBSCRIBE', '__key*__:*']);
-        for (const s of script) await admin.send(s);
-        await admin.send(['PING']);
-        await new Promise((res) => setTimeout(res, 100));
-        events.push(sub.pushes.map((p) => p.raw));
-      } finally {
-        await admin.send(['CONFIG', 'SET', 'notify-keyspace-events', '']);
-        admin.close();
-        sub.close();
-      }
-    }
+    const events = await d.keyspaceEvents(script);
     expect(events[1]).toEqual(events[0]);
     expect(events[0]!.some((e) => e.includes('georadiusstore'))).toBe(true);
   });

@@ -59,6 +59,11 @@ export interface Differential {
   check(steps: readonly StepLike[], opts?: CheckOptions): Promise<void>;
   /** Runs the script and returns the differences instead of asserting. */
   diff(steps: readonly StepLike[], opts?: CheckOptions): Promise<string[]>;
+  /**
+   * The keyspace notifications (`notify-keyspace-events KEA`) a script fires on
+   * each server, as raw RESP3 pushes seen by a PSUBSCRIBEd client: [oracle, mock].
+   */
+  keyspaceEvents(script: readonly (readonly Arg[])[]): Promise<[string[], string[]]>;
   /** Direct connections, for tests that need several clients. */
   connect(which: 'oracle' | 'mock', resp?: 2 | 3): Promise<RawClient>;
   readonly available: boolean;
@@ -111,12 +116,35 @@ export function useDifferential(options: DifferentialOptions = {}): Differential
     return out;
   };
 
+  const keyspaceEvents = async (script: readonly (readonly Arg[])[]): Promise<[string[], string[]]> => {
+    const events: string[][] = [];
+    for (const which of ['oracle', 'mock'] as const) {
+      const admin = await connect(which);
+      await admin.send(['FLUSHALL']);
+      const sub = await connect(which, 3);
+      try {
+        await admin.send(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
+        await sub.send(['PSUBSCRIBE', '__key*__:*']);
+        for (const s of script) await admin.send(s);
+        await admin.send(['PING']);
+        await new Promise((res) => setTimeout(res, 100));
+        events.push(sub.pushes.map((p) => p.raw));
+      } finally {
+        await admin.send(['CONFIG', 'SET', 'notify-keyspace-events', '']);
+        admin.close();
+        sub.close();
+      }
+    }
+    return [events[0]!, events[1]!];
+  };
+
   return {
     get available() { return bin !== undefined; },
     get oraclePort() { return oracle!.port; },
     get mockPort() { return mock!.port; },
     connect,
     diff,
+    keyspaceEvents,
     async check(steps, opts) {
       const problems = await diff(steps, opts);
       expect(problems, problems.join('\n')).toEqual([]);

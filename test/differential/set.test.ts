@@ -752,23 +752,7 @@ describe('WATCH, dirty counts, keyspace events', () => {
       ['SUNIONSTORE', 'e', 'b', 'b'], ['SDIFFSTORE', 'e', 'b', 'b'], ['SET', 'f', '1'], ['SUNIONSTORE', 'f', 'b'],
       ['SREM', 'f', 'zz'], ['SREM', 'f', '1', '2'], ['SADD', 'g', 'a', 'b'], ['SREM', 'g', 'a', 'b', 'c'], ['SDIFFSTORE', 'h', 'b'],
     ];
-    const events: string[][] = [];
-    for (const which of ['oracle', 'mock'] as const) {
-      const admin = await flushed(which, 2);
-      const sub = await d.connect(which, 3);
-      try {
-        await admin.send(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
-        await sub.send(['PSUBSCRIBE', '__key*__:*']);
-        for (const s of script) await admin.send(s);
-        await admin.send(['PING']);
-        await new Promise((res) => setTimeout(res, 100));
-        events.push(sub.pushes.map((p) => p.raw));
-      } finally {
-        await admin.send(['CONFIG', 'SET', 'notify-keyspace-events', '']);
-        admin.close();
-        sub.close();
-      }
-    }
+    const events = await d.keyspaceEvents(script);
     expect(events[1]).toEqual(events[0]);
   });
 });
