@@ -47,20 +47,27 @@ function getSymmetricLong(arg: Bytes): number {
 }
 
 /**
- * listElementsRemoved: the pop event, the key's deletion when the list is
+ * listElementsRemoved: the event (lpop, rpop, lrem), the key's deletion when the list is
  * empty (or a shrinking conversion), WATCH, dirty.
  */
-function elementsRemoved(ctx: Context, key: Bytes, w: Where, list: ListValue, count: number): void {
-  ctx.notify('l', w === 'head' ? 'lpop' : 'rpop', key);
+function elementsRemoved(ctx: Context, key: Bytes, event: string, list: ListValue, count: number): void {
+  ctx.notify('l', event, key);
+  dropIfEmpty(ctx, key, list);
+  ctx.modified(key);
+  ctx.dirty(count);
+}
+
+/** After elements left a list: delete the key when it is empty ('del'), else maybe convert back to a listpack. */
+function dropIfEmpty(ctx: Context, key: Bytes, list: ListValue): void {
   if (list.length === 0) {
     ctx.db.delete(key);
     ctx.notify('g', 'del', key);
   } else {
     list.tryConvertShrinking(listFill(ctx));
   }
-  ctx.modified(key);
-  ctx.dirty(count);
 }
+
+const popEvent = (w: Where): string => (w === 'head' ? 'lpop' : 'rpop');
 
 /** A new empty list under `key` (dbAdd: the 'new' event). */
 function createList(ctx: Context, key: Bytes): ListValue {
@@ -111,18 +118,18 @@ function pop(ctx: Context, argv: readonly Bytes[], w: Where): Reply {
   if (hasCount && count === 0) return R.emptyArray;
   if (!hasCount) {
     const v = list.pop(w)!;
-    elementsRemoved(ctx, key, w, list, 1);
+    elementsRemoved(ctx, key, popEvent(w), list, 1);
     return R.bulk(v);
   }
   const items = list.popMany(w, count);
-  elementsRemoved(ctx, key, w, list, items.length);
+  elementsRemoved(ctx, key, popEvent(w), list, items.length);
   return R.bulks(items);
 }
 
 /** listPopRangeAndReplyWithKey: [key, [elements]]. */
 function popRangeWithKey(ctx: Context, key: Bytes, list: ListValue, w: Where, count: number): Reply {
   const items = list.popMany(w, count);
-  elementsRemoved(ctx, key, w, list, items.length);
+  elementsRemoved(ctx, key, popEvent(w), list, items.length);
   return R.array([R.bulk(key), R.bulks(items)]);
 }
 
@@ -139,7 +146,7 @@ function popFirst(ctx: Context, keys: readonly Bytes[], w: Where, count: number)
     if (list.length === 0) continue;
     if (count !== -1) return popRangeWithKey(ctx, key, list, w, count);
     const v = list.pop(w)!;
-    elementsRemoved(ctx, key, w, list, 1);
+    elementsRemoved(ctx, key, popEvent(w), list, 1);
     return R.array([R.bulk(key), R.bulk(v)]);
   }
   return undefined;
@@ -193,7 +200,7 @@ function lmove(ctx: Context, srcKey: Bytes, src: ListValue, dstKey: Bytes, from:
   dst.push(v, to);
   ctx.modified(dstKey);
   ctx.notify('l', to === 'head' ? 'lpush' : 'rpush', dstKey);
-  elementsRemoved(ctx, srcKey, from, src, 1);
+  elementsRemoved(ctx, srcKey, popEvent(from), src, 1);
   return R.bulk(v);
 }
 
@@ -323,12 +330,7 @@ export const listCommands: CommandGroup = {
     list.deleteRange(0, ltrim);
     list.deleteRange(list.length - rtrim, rtrim);
     ctx.notify('l', 'ltrim', key);
-    if (list.length === 0) {
-      ctx.db.delete(key);
-      ctx.notify('g', 'del', key);
-    } else {
-      list.tryConvertShrinking(listFill(ctx));
-    }
+    dropIfEmpty(ctx, key, list);
     const total = ltrim + rtrim;
     if (total) ctx.modified(key);
     ctx.dirty(total);
@@ -392,17 +394,7 @@ export const listCommands: CommandGroup = {
     const fromTail = toRemove < 0;
     if (fromTail) toRemove = -toRemove;
     const removed = list.remove(argv[3]!, toRemove, fromTail);
-    if (removed) {
-      ctx.notify('l', 'lrem', key);
-      if (list.length === 0) {
-        ctx.db.delete(key);
-        ctx.notify('g', 'del', key);
-      } else {
-        list.tryConvertShrinking(listFill(ctx));
-      }
-      ctx.modified(key);
-      ctx.dirty(removed);
-    }
+    if (removed) elementsRemoved(ctx, key, 'lrem', list, removed);
     return R.int(removed);
   },
 
