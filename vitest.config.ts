@@ -6,6 +6,8 @@ const jsonReport = process.env['VALKEY_DOUBLE_JSON_REPORT'];
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'adapters/**/*.test.ts', 'conformance/**/*.test.ts'],
+    // Every fast-check property takes its seed from test/support/seeds.ts: the same commit, the same inputs.
+    setupFiles: ['test/support/fast-check-setup.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,

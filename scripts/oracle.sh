@@ -2,6 +2,8 @@
 # Obtain a real Valkey 9 (the oracle) by building Debian forky's source package.
 # Prints the directory holding valkey-server / valkey-cli / valkey-benchmark.
 # Cached under ${VALKEY_DOUBLE_CACHE:-~/.cache/valkey-double}/<version>; reused when present.
+# The unpacked, built source tree is kept beside the binaries in <version>/tree:
+# Valkey's own test suite (tree/tests, ./runtest) needs it, even against an external server.
 set -euo pipefail
 
 cache_root="${VALKEY_DOUBLE_CACHE:-$HOME/.cache/valkey-double}"
@@ -9,7 +11,7 @@ mkdir -p "$cache_root"
 
 # Reuse any cached 9.x build.
 for d in "$cache_root"/9.*/; do
-  if [ -x "$d/valkey-server" ] && "$d/valkey-server" --version >/dev/null 2>&1; then
+  if [ -x "$d/valkey-server" ] && [ -x "$d/tree/src/valkey-server" ] && "$d/valkey-server" --version >/dev/null 2>&1; then
     echo "${d%/}"
     exit 0
   fi
@@ -44,7 +46,10 @@ make -C "$srcdir" -j"$(nproc)" BUILD_TLS=no >"$work/build.log" 2>&1 || { tail -5
 dest="$cache_root/$version"
 mkdir -p "$dest"
 cp "$srcdir/src/valkey-server" "$srcdir/src/valkey-cli" "$srcdir/src/valkey-benchmark" "$dest/"
-# Keep the upstream source for reading behaviour (never shipped, never committed).
+# Keep the upstream source for reading behaviour (never shipped, never committed), and the built
+# tree for Valkey's test suite (scripts/valkey-suite.ts).
 cp "$orig" "$dest/source.orig.tar.gz"
+rm -rf "$dest/tree"
+mv "$srcdir" "$dest/tree"
 log "cached in $dest"
 echo "$dest"
