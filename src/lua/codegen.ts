@@ -370,6 +370,13 @@ for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? ($
       case 'len': return `LEN(${this.expr1(e.a)}, ${this.site(e.line, this.nameOf(e.a))})`;
       case 'bin': {
         const S = this.site(e.line, this.nameOf(e.a), this.nameOf(e.b));
+        if (e.op === '>' || e.op === '>=') {
+          // 5.1 codes a > b as b < a (operands still evaluated left to right)
+          const x = this.newTmp(), y = this.newTmp();
+          const code = `(${x} = ${this.expr1(e.a)}, ${y} = ${this.expr1(e.b)}, ${e.op === '>' ? 'LT' : 'LE'}(${y}, ${x}, ${S}))`;
+          this.freeTmp(2);
+          return code;
+        }
         const a = this.expr1(e.a), b = this.expr1(e.b);
         switch (e.op) {
           case '+': return `ADD(${a}, ${b}, ${S})`;
@@ -383,13 +390,6 @@ for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? ($
           case '~=': return `!EQ(${a}, ${b}, ${S})`;
           case '<': return `LT(${a}, ${b}, ${S})`;
           case '<=': return `LE(${a}, ${b}, ${S})`;
-          case '>': case '>=': {
-            // 5.1 codes a > b as b < a (operands still evaluated left to right)
-            const x = this.newTmp(), y = this.newTmp();
-            const code = `(${x} = ${a}, ${y} = ${b}, ${e.op === '>' ? 'LT' : 'LE'}(${y}, ${x}, ${S}))`;
-            this.freeTmp(2);
-            return code;
-          }
         }
         throw new Error('bad op');
       }

@@ -225,8 +225,8 @@ export class Lexer {
     for (;;) {
       const c = this.cur();
       if (c === del) break;
-      if (c === -1) this.errorRaw('unfinished string', src.slice(start, this.pos) || '<eof>');
-      if (c === 10 || c === 13) this.errorRaw('unfinished string', src.slice(start, this.pos));
+      if (c === -1) this.errorRaw('unfinished string', '<eof>');
+      if (c === 10 || c === 13) this.errorRaw('unfinished string', src[start]! + out);
       if (c === 92) { // backslash
         this.pos++;
         const e = this.cur();
@@ -244,7 +244,7 @@ export class Lexer {
             if (!isDigit(e)) { out += String.fromCharCode(e); this.pos++; break; }
             let v = 0, i = 0;
             do { v = 10 * v + (this.cur() - 48); this.pos++; i++; } while (i < 3 && isDigit(this.cur()));
-            if (v > 255) this.errorRaw('escape sequence too large', src.slice(start, this.pos));
+            if (v > 255) this.errorRaw('escape sequence too large', src[start]! + out);
             out += String.fromCharCode(v);
           }
         }

@@ -317,6 +317,15 @@ function fmtQ(s: string): string {
   return out + '"';
 }
 
+/** (unsigned long long)d as gcc on x86-64 computes it */
+function toU64(n: number): bigint {
+  const TOP = 9223372036854775808;
+  const MIN = -(1n << 63n);
+  const i64 = (v: number): bigint => (v !== v || v >= TOP || v < -TOP ? MIN : BigInt(Math.trunc(v)));
+  if (n >= TOP) return BigInt.asUintN(64, i64(n - TOP)) ^ (1n << 63n);
+  return BigInt.asUintN(64, i64(n));
+}
+
 function pad(body: string, flags: string, width: number, numeric: boolean): string {
   if (body.length >= width) return body;
   if (flags.includes('-')) return body + ' '.repeat(width - body.length);
@@ -356,21 +365,19 @@ function format(L: LuaState, A: Args): string {
     const conv = fmt[j];
     arg++;
     i = j;
+    if (arg > A.a.length && conv !== undefined && 'cdiouxXeEfgGqs'.includes(conv)) L.argError(arg, 'no value');
     switch (conv) {
       case 'c': out += pad(String.fromCharCode(toInt(A.num(arg)) & 255), flags, width, false); break;
       case 'd': case 'i': {
         const n = toInt(A.num(arg));
-        let digits = Math.abs(n).toString();
+        let digits = (n < 0 ? -BigInt(n) : BigInt(n)).toString();
         if (prec >= 0) digits = prec === 0 && n === 0 ? '' : digits.padStart(prec, '0');
         const sign = n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
         out += pad(sign + digits, prec >= 0 ? flags.replace('0', '') : flags, width, true);
         break;
       }
       case 'o': case 'u': case 'x': case 'X': {
-        let n = toInt(A.num(arg));
-        let big = BigInt(n);
-        if (n < 0) big = (1n << 64n) + big;
-        n = 0;
+        const big = toU64(A.num(arg));
         let digits = big.toString(conv === 'o' ? 8 : conv === 'u' ? 10 : 16);
         if (conv === 'X') digits = digits.toUpperCase();
         if (prec >= 0) digits = prec === 0 && big === 0n ? '' : digits.padStart(prec, '0');

@@ -11,10 +11,36 @@ function nanText(x: number, upper: boolean): string {
 
 /** Exact decimal digits of |x| rounded to `prec` significant digits: [digits, exponent]. */
 function expDigits(x: number, prec: number): [string, number] {
+  const ex = exactDigits(x);
+  if (ex !== undefined) return roundDigits(ex[0], ex[1], prec);
   const s = x.toExponential(prec - 1);
   const e = s.indexOf('e');
   const mant = s.slice(0, e).replace('.', '');
   return [mant, parseInt(s.slice(e + 1), 10)];
+}
+
+/** The exact decimal expansion of a positive double with few fraction bits: [digits, exponent of the first digit]. */
+function exactDigits(x: number): [string, number] | undefined {
+  if (x === 0) return undefined;
+  let k = 0, m = x;
+  while (m !== Math.floor(m)) { m *= 2; k++; if (k > 60) return undefined; }
+  const n = BigInt(m) * 5n ** BigInt(k); // x * 10^k
+  const d = n.toString();
+  return [d, d.length - 1 - k];
+}
+
+/** Round a digit string to `prec` significant digits, ties to even (glibc on exact values). */
+function roundDigits(d: string, e: number, prec: number): [string, number] {
+  if (d.length <= prec) return [d.padEnd(prec, '0'), e];
+  const head = d.slice(0, prec);
+  const next = d.charCodeAt(prec) - 48;
+  const restZero = /^0*$/.test(d.slice(prec + 1));
+  let up = next > 5 || (next === 5 && (!restZero || (head.charCodeAt(prec - 1) - 48) % 2 === 1));
+  if (!up) return [head, e];
+  const r = (BigInt(head) + 1n).toString();
+  if (r.length > prec) return [r.slice(0, prec), e + 1];
+  up = false;
+  return [r, e];
 }
 
 function expSuffix(e: number, upper: boolean): string {
@@ -33,7 +59,9 @@ export function fmtE(x: number, prec: number, upper = false, alt = false): strin
 /** C's %.<prec>f of a finite, non-negative number. */
 export function fmtF(x: number, prec: number, alt = false): string {
   let s: string;
-  if (x < 1e21) s = x.toFixed(prec);
+  const tie = x < 1e21 && x !== Math.floor(x) ? exactFixedTie(x, prec) : undefined;
+  if (tie !== undefined) s = tie;
+  else if (x < 1e21) s = x.toFixed(prec);
   else {
     // toFixed switches to exponential above 1e21; expand exactly with BigInt
     s = BigInt(x).toString();
@@ -41,6 +69,26 @@ export function fmtF(x: number, prec: number, alt = false): string {
   }
   if (alt && prec === 0) s += '.';
   return s;
+}
+
+/**
+ * toFixed rounds exact ties away from zero; glibc rounds them to even. A tie
+ * needs exactly prec+1 binary fraction digits, so only then compute exactly.
+ */
+function exactFixedTie(x: number, prec: number): string | undefined {
+  let k = 0, m = x;
+  while (m !== Math.floor(m) && k <= prec + 1) { m *= 2; k++; }
+  if (k !== prec + 1 || m !== Math.floor(m)) return undefined;
+  // x = m / 2^k exactly; scaled by 10^prec it is an odd multiple of 1/2
+  const scaled = BigInt(m) * 5n ** BigInt(k); // x * 10^k
+  let q = scaled / 10n; // x * 10^prec, truncated; remainder is exactly 5
+  if (q % 2n === 1n) q += 1n;
+  let digits = q.toString();
+  if (prec > 0) {
+    digits = digits.padStart(prec + 1, '0');
+    digits = digits.slice(0, digits.length - prec) + '.' + digits.slice(digits.length - prec);
+  }
+  return digits;
 }
 
 /** C's %.<prec>g of a finite, non-negative number. */
@@ -86,7 +134,7 @@ export function fmtFloat(x: number, conv: 'e' | 'E' | 'f' | 'F' | 'g' | 'G', pre
 
 /** tostring(number): "%.14g". */
 export function numberToString(x: number): string {
-  if (Number.isInteger(x) && x > -1e15 && x < 1e15) return Object.is(x, -0) ? '-0' : String(x);
+  if (Number.isInteger(x) && x > -1e14 && x < 1e14) return Object.is(x, -0) ? '-0' : String(x);
   return fmtFloat(x, 'g', 14);
 }
 

@@ -341,7 +341,6 @@ class Parser {
     const line = this.lx.line;
     const e = this.primaryExp();
     if (e.k === 'call' || e.k === 'method') {
-      if (this.isChar('=') || this.isChar(',')) this.lx.error('syntax error', this.tok);
       return { k: 'callstat', call: e };
     }
     const targets: Expr[] = [e];

@@ -242,7 +242,7 @@ export function openTable(L: LuaState): void {
       const v = t.getInt(k) as LuaValue;
       if (typeof v === 'string') parts.push(v);
       else if (typeof v === 'number') parts.push(numberToString(v));
-      else L.error(`invalid value (at index ${k}) in table for 'concat'`);
+      else L.error(`invalid value (${typeName(v)}) at index ${k} in table for 'concat'`);
     }
     return [parts.join(sep)];
   });
@@ -420,8 +420,7 @@ export function openCoroutine(L: LuaState): void {
     })];
   });
   const y = reg(L, C, 'yield', () => {
-    if (L.current) L.error('attempt to yield across metamethod/C-call boundary');
-    return L.error('attempt to yield from outside a coroutine');
+    throw new LuaError('attempt to yield across metamethod/C-call boundary');
   });
   y.y = true;
 }
