@@ -39,10 +39,14 @@ function foldArith(op: BinOp, a: number, b: number): number | undefined {
 }
 
 /** C pow() semantics where they differ from Math.pow. */
+const NEG_NAN = new Float64Array(new Uint32Array([0, 0xfff80000]).buffer)[0]!;
+
 export function luaPow(a: number, b: number): number {
   if (a === 1 || b === 0) return 1;
   if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
-  return Math.pow(a, b);
+  const r = Math.pow(a, b);
+  // glibc answers an invalid pow (negative base, fractional exponent) with the default NaN, sign bit set
+  return r !== r && a === a && b === b ? NEG_NAN : r;
 }
 
 class Parser {
