@@ -217,6 +217,30 @@ export const PROGRAMS: Record<string, string[]> = {
     `print(string.format("[%3c]", 65), string.format("%.3s", "abcdef"), string.format("%s", true == true))`,
     `print(pcall(string.format, "%s")) print(pcall(string.format, "%s", {})) print(string.format("%s", nil == nil))`,
   ],
+  syntax: [
+    `--[[ long
+    comment ]] print([==[a]]b]==], [[
+first newline skipped]], "esc: \\65\\066\\x \\z", 'single "q"', "\\a\\b" == "\\7\\8") -- trailing`,
+    `local a = {[1]=1, [2]=2; 3, n = "x",} print(a[1], a[2], a.n, #a)`,
+    `print(2^-2, -2^-2, not 1 == 2, 1 .. 2 .. 3, "a" .. "b" == "ab", 1 < 2 == true, -3 % 5, -3.5 % -2)`,
+    `local s = 0 for i = 0.1, 1, 0.1 do s = s + 1 end print(s) for i = 3, 1 do print(i) end for i = -1, -3, -1 do io.write(i, " ") end print()`,
+    `local t = setmetatable({}, {__index = table}) t:insert("a") t:insert("b") print(t:concat(","))`,
+    `local x = 10 do local x = x + 1 print(x) end print(x) local function shadow(x) local x = x * 2 return x end print(shadow(4))`,
+    `local f = function(...) local t = {n = select("#", ...), ...} return t.n, #t end print(f(1, nil, 3))`,
+    `print(#{n = 1}, #{1, 2, nil}, #{nil}, #{nil, 2})`,
+    `local t = {} t[1e300] = 1 t[-1e300] = 2 t[2^31] = 3 t[-(2^31)] = 4 for k, v in pairs(t) do print(k, v) end`,
+    `print(string.format("%s|%s", 1e100, -1e-100), 1e-310, 5e-324, 2^1023 * 2, -2^1023 * 2)`,
+    `print(math.huge // 1)`,
+    `local a <const> = 1`,
+    `print(("abc"):find("b", 1, true), ("a.b.c"):gsub("%.", "/"), ("path/to/file.txt"):match("([^/]+)%.(%w+)$"))`,
+    `local n = 0 for _ in pairs(_G) do n = n + 1 end print(n > 10, _VERSION, type(_G), _G._G == _G)`,
+    `local function v(...) return ... end print(v()) print((v(1, 2))) print(v(nil)) print(#{v(1, 2, 3)})`,
+    `while false do end repeat until true local i = 0 while true do i = i + 1 if i > 5 then break end end print(i)`,
+    `print(tostring(1e15), tostring(-1e15), tostring(1e14), 99999999999999, 123456789012.5, 0.1 + 0.7, 100 / 3, 2^0.5 * 2^0.5)`,
+    `print(8 // 3)`,
+    `goto done`,
+    `local t = {10, 20, 30} for i, v in ipairs(t) do t[i + 1] = nil end print(#t, t[1], t[2])`,
+  ],
   coroutines: [
     `local co = coroutine.create(function(a, b) local c = coroutine.yield(a + b) local d, e = coroutine.yield(c * 2) return d + e end)
      print(coroutine.resume(co, 1, 2)) print(coroutine.resume(co, 10)) print(coroutine.resume(co, 3, 4)) print(coroutine.resume(co)) print(coroutine.status(co))`,
