@@ -129,6 +129,20 @@ describe('tables', () => {
   });
 });
 
+describe('bit', () => {
+  test('Lua BitOp results equal Valkey 9.1.2\'s bundled bit library', () => {
+    // captured from valkey-server 9.1.2: EVAL of the same script
+    const expected = '-1 5 2 2 -2 12 -1 3 7 6 -2147483648 2 15 -16 878082066 2014458966 2018915346 000000ff FFFF 34 00000001 false false false bad argument #1 to \'?\' (number expected, got no value)';
+    const [got] = run(`local r = {} local function p(...) for _, v in ipairs({...}) do r[#r+1] = tostring(v) end end
+      p(bit.tobit(0xffffffff), bit.tobit(2^32 + 5), bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5), bit.tobit("12"))
+      p(bit.bnot(0), bit.band(0xff, 0x0f, 0x3), bit.bor(1, 2, 4), bit.bxor(5, 3), bit.lshift(1, 31), bit.lshift(1, 33), bit.rshift(-1, 28), bit.arshift(-256, 4))
+      p(bit.rol(0x12345678, 8), bit.ror(0x12345678, 8), bit.bswap(0x12345678), bit.tohex(255), bit.tohex(-1, -4), bit.tohex(0x1234, 2), bit.tohex(1, 10))
+      p(pcall(bit.band, nil), pcall(bit.band, "x"), pcall(bit.tohex))
+      return table.concat(r, " ")`);
+    expect(got).toBe(expected);
+  });
+});
+
 describe('speed', () => {
   test('a million additions and table stores run well under a second', () => {
     const L = createLuaState();

@@ -9,6 +9,7 @@
 import { LuaState, type LuaStateOptions } from './state.js';
 import { openBase, openCoroutine, openMath, openOs, openTable } from './stdlib.js';
 import { openString } from './lstrlib.js';
+import { openBit } from './lbitlib.js';
 
 export { LuaState, chunkId, type LuaStateOptions } from './state.js';
 export { LuaTable } from './table.js';
@@ -25,7 +26,7 @@ export interface CreateOptions extends LuaStateOptions {
   clock?: () => number;
 }
 
-/** A state with the base, string, table, math, coroutine and os (clock only) libraries. */
+/** A state with the base, string, table, math, coroutine, os (clock only) and bit libraries. */
 export function createLuaState(opts: CreateOptions = {}): LuaState {
   const L = new LuaState(opts);
   openBase(L);
@@ -34,6 +35,7 @@ export function createLuaState(opts: CreateOptions = {}): LuaState {
   openMath(L, opts.random ?? lcg());
   openCoroutine(L);
   openOs(L, opts.clock ?? (() => process.cpuUsage().user / 1e6));
+  openBit(L);
   return L;
 }
 
