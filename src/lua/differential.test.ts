@@ -57,6 +57,26 @@ describe.skipIf(!oracleAvailable)('lua5.1 differential', () => {
     ),
   }));
 
+  const patAtom = fc.constantFrom('a', 'b', '.', '%a', '%d', '%s', '%w', '[ab]', '[^a]', '[a-c]', '%%', '%.', '(', ')', '()', '%b()', '%f[%w]', '%1', '[%d%s]', '-', 'x');
+  const quant = fc.constantFrom('', '', '*', '+', '-', '?');
+  const pattern = fc.tuple(fc.boolean(), fc.array(fc.tuple(patAtom, quant).map(([a, q]) => a + q), { minLength: 1, maxLength: 5 }), fc.boolean())
+    .map(([anchor, parts, dollar]) => (anchor ? '^' : '') + parts.join('') + (dollar ? '$' : ''));
+  const subject = fc.array(fc.constantFrom('a', 'b', 'c', '1', ' ', '(', ')', '.', 'x', '%'), { maxLength: 12 }).map((cs) => cs.join(''));
+
+  test('random patterns agree with lua5.1 (find, match, gsub, gmatch)', () => {
+    const programs = fc.sample(fc.tuple(pattern, subject, fc.integer({ min: -3, max: 5 })), { numRuns: 400, seed })
+      .map(([p, s, init]) => {
+        const P = JSON.stringify(p), S = JSON.stringify(s);
+        return [
+          `print(pcall(string.find, ${S}, ${P}, ${init}))`,
+          `print(pcall(string.match, ${S}, ${P}))`,
+          `print(pcall(string.gsub, ${S}, ${P}, "<%0>"))`,
+          `print(pcall(function() local r = {} for a, b in string.gmatch(${S}, ${P}) do r[#r + 1] = tostring(a) .. "/" .. tostring(b) end return table.concat(r, ",") end))`,
+        ].join('\n');
+      });
+    compare(programs);
+  });
+
   test('random expressions agree with lua5.1', () => {
     const programs = fc.sample(fc.array(expr, { minLength: 1, maxLength: 3 }), { numRuns: 400, seed })
       .map((es) => es.map((e) => `print(pcall(function() return ${e} end))`).join('\n'));
