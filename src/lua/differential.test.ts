@@ -77,6 +77,22 @@ describe.skipIf(!oracleAvailable)('lua5.1 differential', () => {
     compare(programs);
   });
 
+  const key = fc.oneof(fc.integer({ min: -2, max: 24 }).map(String), fc.constantFrom('"a"', '"b"', '"key"', '"x1"', '"x2"', '"longer key"', '1.5', '2^40', 'true', 'false'));
+  const op = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(key, fc.integer({ min: 0, max: 99 })).map(([k, v]) => `t[${k}] = ${v}`) },
+    { weight: 2, arbitrary: key.map((k) => `t[${k}] = nil`) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((v) => `t[#t + 1] = ${v}`) },
+    { weight: 1, arbitrary: fc.constant('table.insert(t, 1, 7)') },
+    { weight: 1, arbitrary: fc.constant('table.remove(t)') },
+  );
+  const ctor = fc.constantFrom('{}', '{1, 2, 3}', '{a = 1, b = 2}', '{1, 2, x = 3, 4, [10] = 5}', '{nil, nil, 3}');
+
+  test('random table edits give lua5.1\'s pairs() order and # border', () => {
+    const programs = fc.sample(fc.tuple(ctor, fc.array(op, { maxLength: 30 })), { numRuns: 300, seed })
+      .map(([c, ops]) => `local t = ${c}\n${ops.join('\n')}\nlocal r = {} for k, v in pairs(t) do r[#r + 1] = tostring(k) .. "=" .. tostring(v) end print(#t, table.concat(r, " "))`);
+    compare(programs);
+  });
+
   test('random expressions agree with lua5.1', () => {
     const programs = fc.sample(fc.array(expr, { minLength: 1, maxLength: 3 }), { numRuns: 400, seed })
       .map((es) => es.map((e) => `print(pcall(function() return ${e} end))`).join('\n'));

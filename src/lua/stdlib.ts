@@ -24,7 +24,6 @@ export function rawToString(v: LuaValue): string {
     case 'number': return numberToString(v);
     case 'string': return v;
     default:
-      if (v instanceof LuaFunction && v.native) return `function: builtin: ${addressOf(v)}`.replace('builtin: ', '');
       return `${typeName(v)}: ${addressOf(v)}`;
   }
 }
