@@ -491,7 +491,7 @@ describe('DUMP, RESTORE', () => {
     expect(run('PTTL', 'k')).toBe(int(500));
     expect(run('RESTORE', 'k', String(T0 - 1), p, 'REPLACE', 'ABSTTL')).toBe(OK);
     expect(run('EXISTS', 'k')).toBe(int(0));
-    expect(events).toEqual(['n new k@0', 'g restore k@0', 'g del k@0']);
+    expect(events).toEqual(['n new k@0', 'g restore k@0', 'g del k@0', 'm keymiss k@0']);
     expect(run('RESTORE', 'k', '0', p.slice(0, -1) + 'x')).toBe(err('ERR DUMP payload version or checksum are wrong'));
     expect(run('RESTORE', 'k', '0', p, 'IDLETIME', '100')).toBe(OK);
     expect(run('OBJECT', 'IDLETIME', 'k')).toBe(int(100));
