@@ -38,6 +38,12 @@ describe('MEMORY USAGE: exact figures', () => {
         [...SIZES.flatMap((n): Arg[][] => [['SET', k, 'v'.repeat(n)], mu(k), ['PEXPIRE', k, '100000'], mu(k)]),
           ...['0', '12', '-1', '123456789', '9223372036854775807'].flatMap((v): Arg[][] => [['SET', k, v], mu(k), ['EXPIRE', k, '100'], mu(k)])]),
       ['SET', 'f', '1'], ['INCRBYFLOAT', 'f', '1.5'], mu('f'), ['SETRANGE', 'r', '10', 'x'], mu('r'), ['SET', 'q', '5'], ['INCR', 'q'], mu('q'),
+      ...[1, 20, 50, 100, 300, 5000].flatMap((n): Arg[][] => [
+        ['DEL', 'a'], ['APPEND', 'a', 'x'.repeat(n)], mu('a'), ['APPEND', 'a', 'y'.repeat(n)], mu('a'), ['APPEND', 'a', 'z'], mu('a'),
+        ['APPEND', 'a', 'w'.repeat(3 * n)], mu('a'), ['SETRANGE', 'a', String(6 * n), 'q'], mu('a'), ['SETBIT', 'a', String(80 * n), '1'], mu('a'),
+        ['SET', 'b', 'v'.repeat(n)], ['SETRANGE', 'b', String(2 * n), 'x'], mu('b'), ['SET', 'c', String(n)], ['APPEND', 'c', '1'], mu('c'),
+        ['INCR', 'c'], mu('c'), ['DEL', 'd'], ['SETBIT', 'd', String(8 * n), '1'], mu('d'), ['SETBIT', 'd', String(9 * n), '1'], mu('d'),
+      ]),
       mu('nokey'), ['SET', 'k', 'v'], mu('k', 'SAMPLES', '0'), mu('k', 'SAMPLES', '1'), mu('k', 'SAMPLES', '-1'), mu('k', 'SAMPLES', 'x'),
       mu('k', 'SAMPLES'), mu('k', 'FOO'), mu('k', 'SAMPLES', '5', 'SAMPLES', '9'),
     ]));

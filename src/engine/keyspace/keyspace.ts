@@ -45,6 +45,12 @@ export interface Entry {
    * MEMORY USAGE.
    */
   expireSlot?: boolean;
+  /**
+   * Raw strings grown in place (APPEND, SETRANGE, SETBIT...): the sds
+   * allocation (usable bytes) and header size sdsMakeRoomFor left, for MEMORY
+   * USAGE. Undefined when the sds is exactly sized (made in one go).
+   */
+  sds?: { alloc: number; hdr: number } | undefined;
 }
 
 /**

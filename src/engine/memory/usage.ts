@@ -22,29 +22,7 @@ import { lpEntrySize, type ListValue } from '../types/list.js';
 import type { SetValue } from '../types/set.js';
 import { stringEncoding } from '../types/string.js';
 import type { ZSet } from '../types/zset.js';
-
-/** je_malloc_usable_size of an n-byte request (size classes with an 8-byte quantum). */
-export function jeSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 64) return (n + 7) & ~7;
-  const lg = Math.floor(Math.log2(n - 1));
-  const step = 2 ** (lg - 2);
-  return Math.ceil(n / step) * step;
-}
-
-/** sdsReqType's header size for a string of `len` bytes (type 5 allowed unless `no5`). */
-export function sdsHdr(len: number, no5 = false): number {
-  if (len < 32 && !no5) return 1;
-  if (len <= 252) return 3;
-  if (len <= 65530) return 5;
-  if (len <= 4294967286) return 9;
-  return 17;
-}
-
-/** sdsReqSize(len, sdsReqType(len)). */
-export function sdsReqSize(len: number, no5 = false): number {
-  return sdsHdr(len, no5) + len + 1;
-}
+import { jeSize, sdsReqSize } from './alloc.js';
 
 /** sdsAllocSize of an sds made by sdsnewlen (a type 5 only when not empty). */
 function sdsAlloc(len: number): number {
@@ -153,7 +131,7 @@ export function memoryUsage(key: Bytes, e: Entry, samples: number): number {
       const enc = stringEncoding(e);
       if (enc === 'int') return robjSize(key.length, ttl);
       if (enc === 'embstr') return embstrSize(key.length, v.length, ttl);
-      return robjSize(key.length, ttl) + sdsAlloc(v.length);
+      return robjSize(key.length, ttl) + (e.sds?.alloc ?? sdsAlloc(v.length));
     }
     case 'list': {
       const l = e.value as ListValue;
