@@ -388,7 +388,7 @@ function loadPayload(ctx: Context, payload: Bytes): Loaded {
 }
 
 /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] (restoreCommand). */
-function restore(ctx: Context, argv: readonly Bytes[]): Reply {
+export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
   let replace = false;
   let absttl = false;
   let idle = -1n;

@@ -11,6 +11,7 @@ import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
 import { helpReply } from '../help.js';
 import { memoryUsage } from '../memory/usage.js';
+import { restore } from './generic.js';
 import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
@@ -313,6 +314,8 @@ export const serverCommands: CommandGroup = {
   // valkey-double has no jemalloc to report on: the answer of a Valkey built with libc malloc.
   'memory|malloc-stats': () => R.bulk('Stats not supported for the current allocator'),
   'memory|purge': () => R.ok,
+  // The RESTORE a cluster node receives during MIGRATE (restoreCommand).
+  'restore-asking': restore,
 
   'config|get'(ctx, argv) {
     const pairs = ctx.engine.config.getMatching(argv.slice(2));
