@@ -48,6 +48,40 @@ function payload(body: string, version = 80): string {
   return Buffer.concat([b, Buffer.from(crc64Bytes(new Uint8Array(b)))]).toString('latin1');
 }
 
+/** An RDB string: 6/14-bit length and the bytes. */
+function rdbStr(b: string): string {
+  return (b.length < 64 ? String.fromCharCode(b.length) : String.fromCharCode(0x40 | (b.length >> 8), b.length & 0xff)) + b;
+}
+/** A ziplist (ziplist.c) of strings and integers, each in the encoding Redis would pick. */
+function ziplist(items: (string | number)[]): string {
+  const entries: string[] = [];
+  let prev = 0;
+  for (const it of items) {
+    let body: string;
+    if (typeof it === 'number') {
+      const le = (v: number, n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(Math.floor(((v % 2 ** (8 * n)) + 2 ** (8 * n)) % 2 ** (8 * n) / 2 ** (8 * i)) & 0xff)).join('');
+      if (it >= 0 && it <= 12) body = String.fromCharCode(0xf1 + it);
+      else if (it >= -128 && it <= 127) body = '\xfe' + le(it, 1);
+      else if (it >= -32768 && it <= 32767) body = '\xc0' + le(it, 2);
+      else if (it >= -8388608 && it <= 8388607) body = '\xf0' + le(it, 3);
+      else body = '\xd0' + le(it, 4);
+    } else if (it.length < 64) body = String.fromCharCode(it.length) + it;
+    else body = String.fromCharCode(0x40 | (it.length >> 8), it.length & 0xff) + it;
+    const pre = prev < 254 ? String.fromCharCode(prev) : '\xfe' + String.fromCharCode(prev & 0xff, (prev >> 8) & 0xff, 0, 0);
+    entries.push(pre + body);
+    prev = pre.length + body.length;
+  }
+  const data = entries.join('');
+  const total = 10 + data.length + 1;
+  const tail = items.length === 0 ? 10 : 10 + data.length - entries[entries.length - 1]!.length;
+  const u32 = (v: number) => String.fromCharCode(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+  return u32(total) + u32(tail) + String.fromCharCode(items.length & 0xff, items.length >> 8) + data + '\xff';
+}
+/** A zipmap (zipmap.c) of field/value pairs. */
+function zipmap(pairs: [string, string][]): string {
+  return String.fromCharCode(pairs.length) + pairs.map(([f, v]) => String.fromCharCode(f.length) + f + String.fromCharCode(v.length) + '\x00' + v).join('') + '\xff';
+}
+
 const DEFAULTS: Arg[][] = [
   ['CONFIG', 'SET', 'set-max-intset-entries', '512', 'set-max-listpack-entries', '128', 'set-max-listpack-value', '64'],
   ['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'zset-max-listpack-value', '64'],
@@ -266,6 +300,28 @@ describe('RESTORE', () => {
       ['RESTORE', 's2', '0', payload('\x02\x02\xc0\x05\xc1\x00\x10')], ['SMEMBERS', 's2'], enc('s2'),
       ['RESTORE', 'z', '0', payload('\x03\x02\x01a\x031.5\x01b\xfe')], ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'], enc('z'),
       ['RESTORE', 'h', '0', payload('\x04\x02\x01a\x011\x01b\x012')], ['HGETALL', 'h'], enc('h'),
+    ]));
+  test('payloads of older servers: ziplists, quicklists of ziplists, zipmaps', () =>
+    checkRestoringDefaults([
+      ['RESTORE', 'l', '0', payload('\x0a' + rdbStr(ziplist(['a', 5, -100, 1000, 100000, -3000000, 'x'.repeat(70), 12, 0])), 9)],
+      ['LRANGE', 'l', '0', '-1'], enc('l'),
+      ['RESTORE', 'q', '0', payload('\x0e\x02' + rdbStr(ziplist(['a', 'b', 1])) + rdbStr(ziplist(['c', 77])), 9)], ['LRANGE', 'q', '0', '-1'], enc('q'),
+      ['RESTORE', 'q2', '0', payload('\x0e\x02' + rdbStr(ziplist([])) + rdbStr(ziplist(['c'])), 9)], ['LRANGE', 'q2', '0', '-1'],
+      ['RESTORE', 'z', '0', payload('\x0c' + rdbStr(ziplist(['a', 1, 'b', '2.5', 'c', 'inf'])), 9)], ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'], enc('z'),
+      ['RESTORE', 'h', '0', payload('\x0d' + rdbStr(ziplist(['f', 'v', 'g', 7])), 9)], ['HGETALL', 'h'], enc('h'),
+      ['RESTORE', 'm', '0', payload('\x09' + rdbStr(zipmap([['f', 'v'], ['g', 'w']])), 9)], ['HGETALL', 'm'], enc('m'),
+      ['RESTORE', 'm2', '0', payload('\x09' + rdbStr(zipmap([['f', 'v'], ['g', 'x'.repeat(100)]])), 9)], enc('m2'),
+      ['RESTORE', 'bad1', '0', payload('\x0d' + rdbStr(ziplist(['f', 'v', 'f', 'w'])), 9)],
+      ['RESTORE', 'bad2', '0', payload('\x0d' + rdbStr(ziplist(['f', 'v', 'g'])), 9)],
+      ['RESTORE', 'bad3', '0', payload('\x0c' + rdbStr(ziplist(['a', 'nan'])), 9)],
+      ['RESTORE', 'bad4', '0', payload('\x0a' + rdbStr(ziplist([])), 9)],
+      ['RESTORE', 'bad5', '0', payload('\x0a' + rdbStr(ziplist(['a', 'b']).slice(0, -2) + '\x00\xff'), 9)],
+      ['RESTORE', 'bad6', '0', payload('\x09' + rdbStr('\x02\xfe\x03\x00\x00\x00abc\x03\x00def\x03ghi\x03\x00jkl\xff'), 9)],
+      ['RESTORE', 'bad7', '0', payload('\x09' + rdbStr(zipmap([['f', 'v'], ['f', 'w']])), 9)],
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '1', 'zset-max-listpack-entries', '1'],
+      ['RESTORE', 'h2', '0', payload('\x0d' + rdbStr(ziplist(['f', 'v', 'g', 7])), 9)], enc('h2'),
+      ['RESTORE', 'z2', '0', payload('\x0c' + rdbStr(ziplist(['a', 1, 'b', 2])), 9)], enc('z2'),
+      ['KEYS', 'bad*'],
     ]));
   test('encodings follow the limits in force at RESTORE', async () => {
     if (!d.available) return;

@@ -6,6 +6,7 @@ import { crc64 } from './crc64.js';
 import { decodeIntset, encodeIntset } from './intset.js';
 import { decodeListpack, encodeListpack } from './listpack.js';
 import { LzfCompressor, lzfDecompress } from './lzf.js';
+import { decodeZiplist, decodeZipmap } from './ziplist.js';
 import { verifyDumpPayload } from './restore.js';
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
@@ -108,5 +109,20 @@ describe('verifyDumpPayload', () => {
     expect(verifyDumpPayload(wrong, true)).toBeNull();
     expect(verifyDumpPayload(wrong, true, true)).toBe(80);
     expect(verifyDumpPayload(good.subarray(0, 9), true)).toBeNull();
+  });
+});
+
+describe('ziplist and zipmap (older payloads)', () => {
+  // "a", 5 (4-bit immediate), -100 (int8): the bytes a Redis 6 ziplist holds.
+  // zlbytes 19, zltail 15, zllen 3; entries [prevlen, encoding, data]; 0xff.
+  const zl = Uint8Array.from([19, 0, 0, 0, 15, 0, 0, 0, 3, 0, 0, 1, 0x61, 3, 0xf6, 2, 0xfe, 0x9c, 0xff]);
+  test('decoding', () => {
+    expect(decodeZiplist(zl)).toEqual(['a', '5', '-100']);
+    const bad = zl.slice();
+    bad[13] = 9; // wrong prevlen of the second entry
+    expect(decodeZiplist(bad)).toBeNull();
+    expect(decodeZipmap(Uint8Array.from([1, 1, 0x66, 1, 0, 0x76, 0xff]))).toEqual([['f', 'v']]);
+    // an overlong (5-byte) length for a 3-byte field is refused (CVE-2026-25243)
+    expect(decodeZipmap(Uint8Array.from([1, 0xfe, 3, 0, 0, 0, 0x61, 0x62, 0x63, 1, 0, 0x76, 0xff]))).toBeNull();
   });
 });

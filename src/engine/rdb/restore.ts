@@ -20,6 +20,7 @@ import { CONTAINER_PACKED, CONTAINER_PLAIN, RDB_TYPE, RDB_VERSION } from './dump
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
+import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
 /** The payload does not describe a value ("Bad data format"). */
 export class BadPayload extends Error {}
@@ -206,8 +207,63 @@ function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
       if (h.size > lim.hash.maxEntries) h.convert();
       return { type: 'hash', value: h };
     }
+    case RDB_TYPE.LIST_ZIPLIST: {
+      const items = decodeZiplist(r.bytesObj());
+      if (items === null || items.length === 0) throw new BadPayload();
+      return { type: 'list', value: ListValue.built(items, lim.listFill, false) };
+    }
+    case RDB_TYPE.LIST_QUICKLIST: {
+      const n = r.len();
+      if (n === 0) throw new BadPayload();
+      const nodes: { items: Bytes[]; plain: boolean }[] = [];
+      for (let i = 0; i < n; i++) {
+        const data = r.bytesObj();
+        if (data.length === 0) throw new BadPayload();
+        const items = decodeZiplist(data);
+        if (items === null) throw new BadPayload();
+        nodes.push({ items, plain: false });
+      }
+      const l = ListValue.fromNodes(nodes, lim.listFill);
+      if (l === undefined) throw new BadPayload();
+      return { type: 'list', value: l };
+    }
+    case RDB_TYPE.ZSET_ZIPLIST: {
+      const items = decodeZiplist(r.bytesObj());
+      if (items === null || items.length % 2 !== 0 || hasDup(items, 2)) throw new BadPayload();
+      const z = new ZSet(true);
+      for (let i = 0; i < items.length; i += 2) {
+        const score = strtod(items[i + 1]!);
+        if (Number.isNaN(score)) throw new BadPayload();
+        z.insert(items[i]!, score);
+      }
+      if (z.size === 0) throw new BadPayload();
+      if (z.size > lim.zset.entries) z.toSkiplist();
+      return { type: 'zset', value: z };
+    }
+    case RDB_TYPE.HASH_ZIPLIST: {
+      const items = decodeZiplist(r.bytesObj());
+      if (items === null || items.length % 2 !== 0 || hasDup(items, 2)) throw new BadPayload();
+      if (items.length === 0) throw new BadPayload();
+      const h = new HashValue();
+      for (let i = 0; i < items.length; i += 2) h.fields.set(items[i]!, items[i + 1]!);
+      if (h.size > lim.hash.maxEntries) h.convert();
+      return { type: 'hash', value: h };
+    }
+    case RDB_TYPE.HASH_ZIPMAP: {
+      const pairs = decodeZipmap(r.bytesObj());
+      if (pairs === null) throw new BadPayload();
+      const h = new HashValue();
+      let maxLen = 0;
+      for (const [f, v] of pairs) {
+        if (h.fields.has(f)) throw new BadPayload();
+        h.fields.set(f, v);
+        maxLen = Math.max(maxLen, f.length, v.length);
+      }
+      if (h.size > lim.hash.maxEntries || maxLen > lim.hash.maxValue) h.convert();
+      return { type: 'hash', value: h };
+    }
     default:
-      // Ziplist-era encodings, modules and streams: not loadable here.
+      // Modules and streams: not loadable here.
       throw new BadPayload();
   }
 }
