@@ -10,7 +10,8 @@
  * heights. MEMORY STATS numbers are the process's own: compared by shape
  * (`sameType`); DOCTOR, PURGE and HELP exactly.
  */
-import { describe, test } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import type { Arg } from '../../conformance/targets/raw-client.js';
 import { approx, ignore, sameType, useDifferential, type StepLike } from './harness.js';
 
@@ -90,4 +91,59 @@ describe('MEMORY USAGE: hashtable-encoded values (approximate)', () => {
 describe('MEMORY STATS with another database', () => {
   test('one map per database in use', () =>
     d.check([['SET', 'a', '1'], ['SELECT', '3'], ['SET', 'b', '1'], sameType('MEMORY', 'STATS')], { resp: [2] }));
+});
+
+describe('property: MEMORY USAGE after random edits', () => {
+  const elem = fc.oneof(
+    fc.constantFrom('a', '', '0', '127', '128', '-4096', '32768', '9223372036854775807', '1.5', 'x'.repeat(70), 'y'.repeat(300)),
+    fc.integer({ min: -100000, max: 100000 }).map(String),
+    fc.string({ unit: 'binary-ascii', maxLength: 40 }),
+  );
+  const elems = fc.array(elem, { minLength: 1, maxLength: 20 });
+  const cmd: fc.Arbitrary<Arg[]> = fc.oneof(
+    elems.map((es) => ['RPUSH', 'l', ...es]), elems.map((es) => ['LPUSH', 'l', ...es]), fc.nat(8).map((n) => ['RPOP', 'l', n + 1]),
+    fc.tuple(elem, elem).map(([a, b]) => ['LINSERT', 'l', 'AFTER', a, b]), fc.tuple(fc.integer({ min: -5, max: 5 }), elem).map(([i, e]) => ['LSET', 'l', i, e]),
+    elems.map((es) => ['SADD', 's', ...es]), elems.map((es) => ['SREM', 's', ...es]),
+    fc.array(fc.tuple(fc.integer({ min: -50, max: 50 }), elem), { minLength: 1, maxLength: 10 }).map((ps) => ['ZADD', 'z', ...ps.flat()]),
+    fc.array(fc.tuple(elem, elem), { minLength: 1, maxLength: 10 }).map((ps) => ['HSET', 'h', ...ps.flat()]), elems.map((es) => ['HDEL', 'h', ...es]),
+    elem.map((e) => ['APPEND', 'str', e]), elem.map((e) => ['SET', 'str', e]), fc.nat(3000).map((n) => ['SETBIT', 'str', n, 1]),
+    fc.constantFrom(['EXPIRE', 'l', 100], ['EXPIRE', 'str', 100], ['PERSIST', 'str'], ['EXPIRE', 'h', 100]),
+  );
+  const limits = fc.record({ list: fc.constantFrom(-2, -1, 2, 5), entries: fc.constantFrom(3, 128), value: fc.constantFrom(10, 64) });
+  test('exact for listpacks, intsets, quicklists and strings', async () => {
+    if (!d.available) return;
+    const [o, m] = await Promise.all([d.connect('oracle'), d.connect('mock')]);
+    const both = (c: Arg[]) => Promise.all([o.send(c), m.send(c)]);
+    try {
+      await fc.assert(fc.asyncProperty(limits, fc.array(cmd, { minLength: 1, maxLength: 25 }), async (lim, cmds) => {
+        await both(['FLUSHALL']);
+        await both(['CONFIG', 'SET', 'list-max-listpack-size', lim.list, 'set-max-listpack-entries', lim.entries, 'set-max-listpack-value', lim.value]);
+        await both(['CONFIG', 'SET', 'zset-max-listpack-entries', lim.entries, 'zset-max-listpack-value', lim.value, 'hash-max-listpack-entries', lim.entries]);
+        await both(['CONFIG', 'SET', 'hash-max-listpack-value', lim.value]);
+        const log: string[] = [];
+        for (const c of cmds) {
+          const [ro, rm] = await both(c);
+          log.push(c.map(String).join(' ').slice(0, 120));
+          expect(rm.raw, log.join('\n')).toBe(ro.raw);
+        }
+        for (const k of ['l', 's', 'z', 'h', 'str']) {
+          const [eo] = await both(['OBJECT', 'ENCODING', k]);
+          const [uo, um] = await both(['MEMORY', 'USAGE', k, 'SAMPLES', '0']);
+          if (/hashtable|skiplist/.test(eo.raw)) {
+            const a = Number(uo.raw.slice(1, -2));
+            const b = Number(um.raw.slice(1, -2));
+            expect(Math.abs(a - b), `${log.join('\n')}\nMEMORY USAGE ${k} (${eo.raw.trim()}): ${uo.raw.trim()} vs ${um.raw.trim()}`).toBeLessThanOrEqual(Math.max(256, a * 0.1));
+          } else {
+            expect(um.raw, `${log.join('\n')}\nMEMORY USAGE ${k} (${eo.raw.trim()})`).toBe(uo.raw);
+          }
+        }
+      }), { numRuns: Number(process.env['MEMORY_RUNS'] ?? 60), seed: 20261207 });
+    } finally {
+      await both(['CONFIG', 'SET', 'list-max-listpack-size', '-2', 'set-max-listpack-entries', '128', 'set-max-listpack-value', '64']);
+      await both(['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'zset-max-listpack-value', '64', 'hash-max-listpack-entries', '512']);
+      await both(['CONFIG', 'SET', 'hash-max-listpack-value', '64']);
+      o.close();
+      m.close();
+    }
+  }, 300_000);
 });
