@@ -87,7 +87,7 @@ const DEFAULTS: Arg[][] = [
   ['CONFIG', 'SET', 'set-max-intset-entries', '512', 'set-max-listpack-entries', '128', 'set-max-listpack-value', '64'],
   ['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'zset-max-listpack-value', '64'],
   ['CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64'],
-  ['CONFIG', 'SET', 'list-max-listpack-size', '-2', 'rdbcompression', 'yes', 'rdb-version-check', 'strict'],
+  ['CONFIG', 'SET', 'list-max-listpack-size', '-2', 'rdbcompression', 'yes', 'rdb-version-check', 'strict', 'list-compress-depth', '0'],
   ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
 ];
 async function checkRestoringDefaults(steps: readonly StepLike[]): Promise<void> {
@@ -133,6 +133,14 @@ describe('DUMP payloads', () => {
       ['RPUSH', 'p', 'a', 'x'.repeat(10000), 'b'], enc('p'), ['DUMP', 'p'], ['LPUSH', 'p', noise(9000, 9)], ['DUMP', 'p'],
       ['LINSERT', 'r', 'BEFORE', 'element-150-' + 'v'.repeat(0), 'ins'], ['LREM', 'r', '0', 'element-7-vvvvvvv'], ['DUMP', 'r'],
       ['LTRIM', 'q', '100', '-100'], ['DUMP', 'q'],
+    ]));
+  test('lists under list-compress-depth: compressed nodes are written as their LZF blobs', () =>
+    checkRestoringDefaults([
+      ...[1, 2, 3].flatMap((depth): Arg[][] => [
+        ['CONFIG', 'SET', 'list-compress-depth', String(depth)], ['DEL', 'q', 'p'],
+        ['RPUSH', 'q', ...ints(0, 3000, (i) => `element-${i}`)], ['DUMP', 'q'], ['LPUSH', 'p', 'x'.repeat(9000), 'y'.repeat(9000), 'z', noise(9000)], ['DUMP', 'p'],
+        ['CONFIG', 'SET', 'rdbcompression', 'no'], ['DUMP', 'q'], ['DUMP', 'p'], ['CONFIG', 'SET', 'rdbcompression', 'yes'],
+      ]),
     ]));
   test('sets: intsets of every width and listpacks', () =>
     d.check([

@@ -360,7 +360,8 @@ function idleSeconds(lru: number, now: number): number {
 function dump(ctx: Context, argv: readonly Bytes[]): Reply {
   const e = ctx.read(argv[1]!);
   if (e === undefined) return R.null;
-  return R.bulk(createDumpPayload(e, { compression: ctx.engine.config.getBool('rdbcompression') }));
+  const cfg = ctx.engine.config;
+  return R.bulk(createDumpPayload(e, { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') }));
 }
 
 /** The payload's value, or the error RESTORE replies with. */

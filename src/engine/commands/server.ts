@@ -83,7 +83,7 @@ function memoryUsageCmd(ctx: Context, argv: readonly Bytes[]): Reply {
   // dbFind: no expiry check, no access-time update, no hit/miss counting.
   const e = ctx.db.peek(argv[2]!);
   if (e === undefined) return R.null;
-  return R.int(memoryUsage(argv[2]!, e, samples));
+  return R.int(memoryUsage(argv[2]!, e, samples, ctx.engine.config.getInt('list-compress-depth')));
 }
 
 /** kvstoreMemUsage of a keyspace table holding `n` entries (an empty kvstore, or one hashtable of 7-entry buckets). */

@@ -23,6 +23,8 @@ import type { SetValue } from '../types/set.js';
 import { stringEncoding } from '../types/string.js';
 import type { ZSet } from '../types/zset.js';
 import { jeSize, sdsReqSize } from './alloc.js';
+import { LzfCompressor } from '../rdb/lzf.js';
+import { compressNode, inCompressedRange, nodeBytes } from '../rdb/quicklist.js';
 
 /** sdsAllocSize of an sds made by sdsnewlen (a type 5 only when not empty). */
 function sdsAlloc(len: number): number {
@@ -121,8 +123,8 @@ function hashEntrySize(f: Bytes, v: Bytes, hasExpiry: boolean): number {
   return jeSize(fieldSize + exp + 8) + jeSize(sdsReqSize(v.length));
 }
 
-/** objectComputeSize(key, value, samples): `samples` 0 means every element. */
-export function memoryUsage(key: Bytes, e: Entry, samples: number): number {
+/** objectComputeSize(key, value, samples): `samples` 0 means every element; `compressDepth` is list-compress-depth. */
+export function memoryUsage(key: Bytes, e: Entry, samples: number, compressDepth = 0): number {
   const ttl = e.expireAt !== 0 || e.expireSlot === true;
   const all = samples === 0 ? Infinity : samples;
   switch (e.type) {
@@ -138,7 +140,13 @@ export function memoryUsage(key: Bytes, e: Entry, samples: number): number {
       const base = robjSize(key.length, ttl);
       if (l.encoding === 'listpack') return base + jeSize(l.head!.sz);
       const sizes = (function* () {
-        for (let n = l.head; n !== null; n = n.next) yield SIZEOF_QUICKLIST_NODE + jeSize(n.sz);
+        let lzf: LzfCompressor | undefined;
+        let i = 0;
+        for (let n = l.head; n !== null; n = n.next, i++) {
+          // A compressed node holds a quicklistLZF: its 8-byte length and the compressed bytes.
+          const c = inCompressedRange(l, i, compressDepth) ? compressNode(nodeBytes(n), (lzf ??= new LzfCompressor())) : null;
+          yield SIZEOF_QUICKLIST_NODE + (c === null ? jeSize(n.sz) : jeSize(8 + c.length));
+        }
       })();
       return Math.floor(base + SIZEOF_QUICKLIST + sampled(sizes, all, l.nodes));
     }

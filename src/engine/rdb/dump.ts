@@ -19,6 +19,7 @@ import { crc64Bytes } from './crc64.js';
 import { encodeIntset } from './intset.js';
 import { encodeListpack } from './listpack.js';
 import { LzfCompressor } from './lzf.js';
+import { compressNode, inCompressedRange, nodeBytes } from './quicklist.js';
 
 /** rdb.h RDB_VERSION of Valkey 9. */
 export const RDB_VERSION = 80;
@@ -113,15 +114,25 @@ export class RdbWriter {
     return true;
   }
 
+  /** The compressor this writer uses (one hash table for every string it writes). */
+  get compressor(): LzfCompressor {
+    return (this.lzf ??= new LzfCompressor());
+  }
+
+  /** rdbSaveLzfBlob: data already compressed, with its original length. */
+  lzfBlob(c: Uint8Array, originalLen: number): void {
+    this.w.byte(0xc3);
+    this.len(c.length);
+    this.len(originalLen);
+    this.w.bytes(c);
+  }
+
   /** rdbSaveLzfStringObject: false when compressing does not save at least 4 bytes. */
   private compressed(u: Uint8Array): boolean {
     this.lzf ??= new LzfCompressor();
     const c = this.lzf.compress(u, u.length - 4);
     if (c === null) return false;
-    this.w.byte(0xc3);
-    this.len(c.length);
-    this.len(u.length);
-    this.w.bytes(c);
+    this.lzfBlob(c, u.length);
     return true;
   }
 }
@@ -130,10 +141,12 @@ export class RdbWriter {
 export interface DumpOptions {
   /** rdbcompression. */
   compression: boolean;
+  /** list-compress-depth: quicklist nodes held compressed are written as their LZF blobs. */
+  compressDepth?: number;
 }
 
 /** rdbGetObjectType + rdbSaveObject for one entry. */
-function saveObject(r: RdbWriter, e: Entry): void {
+function saveObject(r: RdbWriter, e: Entry, opts: DumpOptions): void {
   const w = r.w;
   switch (e.type) {
     case 'string':
@@ -150,14 +163,14 @@ function saveObject(r: RdbWriter, e: Entry): void {
         return;
       }
       r.len(l.nodes);
-      for (let n = l.head; n !== null; n = n.next) {
-        if (n.plain) {
-          r.len(CONTAINER_PLAIN);
-          r.string(n.get(0));
-        } else {
-          r.len(CONTAINER_PACKED);
-          r.blob(encodeListpack(n.items()));
-        }
+      const depth = opts.compressDepth ?? 0;
+      let i = 0;
+      for (let n = l.head; n !== null; n = n.next, i++) {
+        r.len(n.plain ? CONTAINER_PLAIN : CONTAINER_PACKED);
+        const raw = nodeBytes(n);
+        const c = inCompressedRange(l, i, depth) ? compressNode(raw, r.compressor) : null;
+        if (c !== null) r.lzfBlob(c, raw.length);
+        else r.blob(raw);
       }
       return;
     }
@@ -226,7 +239,7 @@ function saveObject(r: RdbWriter, e: Entry): void {
 /** createDumpPayload: the serialized value with its version and checksum footer. */
 export function createDumpPayload(e: Entry, opts: DumpOptions): Bytes {
   const r = new RdbWriter(opts.compression);
-  saveObject(r, e);
+  saveObject(r, e, opts);
   r.w.uintLE(RDB_VERSION, 2);
   r.w.bytes(crc64Bytes(r.w.view()));
   return fromU8(r.w.view());
