@@ -16,6 +16,7 @@
  */
 import type { Bytes } from '../../protocol/index.js';
 import { formatDouble } from '../../protocol/index.js';
+import { Err } from '../errors.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import type { HashValue } from '../types/hash.js';
 import { lpEntrySize, type ListValue } from '../types/list.js';
@@ -189,7 +190,7 @@ export function memoryUsage(key: Bytes, e: Entry, samples: number, compressDepth
       return Math.floor(base + hashtableMem(fields.length, 8) + sampled(sizes, all, fields.length) + volatileSetMem(h.volatileCount));
     }
     default:
-      throw new Error(`MEMORY USAGE of a ${e.type} value is not implemented by valkey-double yet`);
+      throw Err.generic(`MEMORY USAGE of a ${e.type} value is not implemented by valkey-double yet`);
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Bytes } from '../../protocol/index.js';
 import { formatDouble } from '../../protocol/index.js';
+import { Err } from '../errors.js';
 import { isIntEncodable, type Entry } from '../keyspace/keyspace.js';
 import type { HashValue } from '../types/hash.js';
 import type { ListValue } from '../types/list.js';
@@ -232,7 +233,7 @@ function saveObject(r: RdbWriter, e: Entry, opts: DumpOptions): void {
       return;
     }
     default:
-      throw new Error(`DUMP of a ${e.type} value is not implemented by valkey-double yet`);
+      throw Err.generic(`DUMP of a ${e.type} value is not implemented by valkey-double yet`);
   }
 }
 

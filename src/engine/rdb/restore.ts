@@ -9,6 +9,7 @@
  * "Bad data format".
  */
 import type { Bytes } from '../../protocol/index.js';
+import { Err } from '../errors.js';
 import { isIntEncodable, type ValueType } from '../keyspace/keyspace.js';
 import { HashValue, type HashLimits } from '../types/hash.js';
 import { ListValue } from '../types/list.js';
@@ -262,8 +263,12 @@ function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
       if (h.size > lim.hash.maxEntries || maxLen > lim.hash.maxValue) h.convert();
       return { type: 'hash', value: h };
     }
+    case RDB_TYPE.STREAM_LISTPACKS:
+    case RDB_TYPE.STREAM_LISTPACKS_2:
+    case RDB_TYPE.STREAM_LISTPACKS_3:
+      throw Err.generic('RESTORE of a stream is not implemented by valkey-double yet');
     default:
-      // Modules and streams: not loadable here.
+      // Module values (no module is loaded): corrupt for this server.
       throw new BadPayload();
   }
 }
