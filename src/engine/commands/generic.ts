@@ -414,7 +414,8 @@ export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
   const loaded = loadPayload(ctx, argv[3]!);
 
   const deleted = replace && ctx.write(key) !== undefined && ctx.db.delete(key);
-  if (ttl !== 0n && !absttl) ttl += BigInt(ctx.now);
+  // A relative TTL past LLONG_MAX wraps, as the C addition does, and reads as already expired.
+  if (ttl !== 0n && !absttl) ttl = BigInt.asIntN(64, ttl + BigInt(ctx.now));
   if (ttl !== 0n && ttl <= BigInt(ctx.now)) {
     // Already expired: nothing is stored; a replaced key is gone (a DEL).
     if (deleted) {
