@@ -496,8 +496,10 @@ describe('property: corrupted payloads', () => {
     ['SET', 's', text(200)], ['SET', 'i', '12345'], ['RPUSH', 'l', 'a', '1', '-300', 'x'.repeat(70)], ['RPUSH', 'q', ...ints(0, 400)],
     ['RPUSH', 'p', 'x'.repeat(9000), 'y'], ['SADD', 'is', '1', '70000', '-3'], ['SADD', 'ls', 'a', 'b', '3'], ['ZADD', 'lz', '1', 'a', '2.5', 'b'],
     ['ZADD', 'sz', ...nums(200).flatMap((i) => [String(i), `m${i}`])], ['HSET', 'lh', 'f', 'v', 'g', '12'],
+    ['SADD', 'hs', ...ints(0, 150, (i) => `m${i}`)], ['HSET', 'hh', ...nums(20).flatMap((i) => [`f${i}`, 'x'.repeat(70)])],
+    ['HSET', 'ht', 'a', '1', 'b', '2'], ['HPEXPIRE', 'ht', '100000', 'FIELDS', '1', 'a'],
   ];
-  const keys = ['s', 'i', 'l', 'q', 'p', 'is', 'ls', 'lz', 'sz', 'lh'];
+  const keys = ['s', 'i', 'l', 'q', 'p', 'is', 'ls', 'lz', 'sz', 'lh', 'hs', 'hh', 'ht'];
   test('a flipped byte (checksum fixed up) gets the same verdict', async () => {
     if (!d.available) return;
     const [o, m] = await Promise.all([d.connect('oracle'), d.connect('mock')]);
