@@ -120,6 +120,8 @@ class RdbReader extends ByteReader {
     const clen = this.len();
     const len = this.len();
     const c = this.take(clen);
+    // One LZF input byte yields at most 132 output bytes: a longer claim cannot decompress (and is not allocated).
+    if (len > clen * 132 + 32) throw new BadPayload();
     const out = lzfDecompress(c, len);
     if (out === null) throw new BadPayload();
     return out;
