@@ -85,7 +85,7 @@ export function fixedN(x: number, digits: number): string {
 }
 
 /** A rough memory estimate: the numbers only need to move sensibly. */
-function estimateMemory(engine: Engine): { used: number; dataset: number; overhead: number; startup: number } {
+export function estimateMemory(engine: Engine): { used: number; dataset: number; overhead: number; startup: number } {
   let keys = 0;
   for (const db of engine.allDbs()) keys += db.size;
   const startup = 927232;

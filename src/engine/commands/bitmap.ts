@@ -5,7 +5,7 @@ import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import { Err } from '../errors.js';
 import type { Entry } from '../keyspace/keyspace.js';
-import { cEq, maxBulkLen, zeros } from '../types/string.js';
+import { cEq, growRawString, maxBulkLen, zeros } from '../types/string.js';
 
 const OFFSET_ERR = 'bit offset is not an integer or out of range';
 
@@ -31,8 +31,8 @@ function bitTarget(ctx: Context, key: Bytes, maxbit: number): { e: Entry; grown:
   const need = Math.floor(maxbit / 8) + 1;
   const found = ctx.write(key, 'string');
   if (!found) return { e: ctx.db.set(key, 'string', zeros(need), ctx.now, { raw: true }), grown: true };
-  found.raw = true;
   const cur = found.value as Bytes;
+  growRawString(found, Math.max(need, cur.length));
   if (cur.length >= need) return { e: found, grown: false };
   found.value = cur + zeros(need - cur.length);
   return { e: found, grown: true };

@@ -442,3 +442,60 @@ describe('types without generic hooks yet', () => {
     expect(run('OBJECT', 'ENCODING', 'h')).toMatch(/^-ERR valkey-double has no stream support/);
   });
 });
+
+describe('DUMP, RESTORE', () => {
+  /** The payload of a bulk reply. */
+  const payloadOf = (reply: string): string => reply.slice(reply.indexOf('\r\n') + 2, -2);
+  test('every type round-trips with its encoding', () => {
+    const { run } = setup();
+    run('SET', 's', 'x'.repeat(100));
+    run('SET', 'i', '-12345');
+    run('RPUSH', 'l', 'a', '1', 'b');
+    run('RPUSH', 'q', ...Array.from({ length: 500 }, (_, i) => `e${i}`));
+    run('SADD', 'is', '3', '1', '2');
+    run('SADD', 'ls', 'a', 'b');
+    run('SADD', 'hs', ...Array.from({ length: 200 }, (_, i) => `m${i}`));
+    run('ZADD', 'lz', '1.5', 'a', '2', 'b');
+    run('ZADD', 'sz', ...Array.from({ length: 200 }, (_, i) => [String(i), `m${i}`]).flat());
+    run('HSET', 'lh', 'f', 'v', 'g', '1');
+    run('HSET', 'hh', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat());
+    const reads: Record<string, string[]> = {
+      s: ['GET'], i: ['GET'], l: ['LRANGE', '0', '-1'], q: ['LRANGE', '0', '-1'], is: ['SMEMBERS'], ls: ['SMEMBERS'], hs: ['SMEMBERS'],
+      lz: ['ZRANGE', '0', '-1', 'WITHSCORES'], sz: ['ZRANGE', '0', '-1', 'WITHSCORES'], lh: ['HGETALL'], hh: ['HGETALL'],
+    };
+    for (const [k, [cmd, ...rest]] of Object.entries(reads)) {
+      const p = payloadOf(run('DUMP', k));
+      expect(run('RESTORE', `${k}:r`, '0', p), k).toBe(OK);
+      expect(run(cmd!, `${k}:r`, ...rest), k).toBe(run(cmd!, k, ...rest));
+      expect(run('OBJECT', 'ENCODING', `${k}:r`), k).toBe(run('OBJECT', 'ENCODING', k));
+      expect(payloadOf(run('DUMP', `${k}:r`)), k).toBe(p);
+    }
+  });
+  test('a hash with field TTLs keeps them; expired fields are reclaimed after RESTORE', () => {
+    const { run, clock } = setup();
+    run('HSET', 'h', 'a', '1', 'b', '2');
+    run('HPEXPIRE', 'h', '100', 'FIELDS', '1', 'a');
+    const p = payloadOf(run('DUMP', 'h'));
+    expect(run('RESTORE', 'r', '0', p)).toBe(OK);
+    expect(run('HPTTL', 'r', 'FIELDS', '2', 'a', 'b')).toBe('*2\r\n:100\r\n:-1\r\n');
+    clock.advance(101);
+    expect(run('HLEN', 'r')).toBe(int(1));
+  });
+  test('BUSYKEY, REPLACE, TTLs, events', () => {
+    const { run, events, clock } = setup();
+    run('SET', 'k', 'v');
+    const p = payloadOf(run('DUMP', 'k'));
+    events.length = 0;
+    expect(run('RESTORE', 'k', '0', p)).toBe(err('BUSYKEY Target key name already exists.'));
+    expect(run('RESTORE', 'k', '500', p, 'REPLACE')).toBe(OK);
+    expect(run('PTTL', 'k')).toBe(int(500));
+    expect(run('RESTORE', 'k', String(T0 - 1), p, 'REPLACE', 'ABSTTL')).toBe(OK);
+    expect(run('EXISTS', 'k')).toBe(int(0));
+    expect(events).toEqual(['n new k@0', 'g restore k@0', 'g del k@0', 'm keymiss k@0']);
+    expect(run('RESTORE', 'k', '0', p.slice(0, -1) + 'x')).toBe(err('ERR DUMP payload version or checksum are wrong'));
+    expect(run('RESTORE', 'k', '0', p, 'IDLETIME', '100')).toBe(OK);
+    expect(run('OBJECT', 'IDLETIME', 'k')).toBe(int(100));
+    clock.advance(1000);
+    expect(run('OBJECT', 'IDLETIME', 'k')).toBe(int(101));
+  });
+});

@@ -1,8 +1,8 @@
 /**
  * Generic keyspace commands (Valkey group "generic"): DEL, UNLINK, EXISTS,
  * TYPE, RENAME(NX), COPY, MOVE, KEYS, SCAN, RANDOMKEY, TOUCH, OBJECT, the
- * EXPIRE/TTL family, PERSIST, WAIT and WAITAOF. Behaviour follows db.c,
- * expire.c, object.c and replication.c of Valkey 9.1.2.
+ * EXPIRE/TTL family, PERSIST, DUMP, RESTORE, WAIT and WAITAOF. Behaviour
+ * follows db.c, expire.c, object.c, cluster.c and replication.c of Valkey 9.1.2.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLongLong, getPositiveLong, getRangeLong, isToken, LLONG_MAX, LLONG_MIN, parseLongLong } from '../args.js';
@@ -18,6 +18,10 @@ import { markNotIntEncoded, stringEncoding } from '../types/string.js';
 import type { ListValue } from '../types/list.js';
 import type { HashValue } from '../types/hash.js';
 import type { ZSet } from '../types/zset.js';
+import { toU8 } from '../rdb/bytes.js';
+import { createDumpPayload } from '../rdb/dump.js';
+import { BadPayload, FOREIGN_TYPE_MIN, isForeignVersion, isObjectType, loadDumpObject, verifyDumpPayload, type Loaded } from '../rdb/restore.js';
+import { readSetLimits } from '../types/set.js';
 
 // --- per-type hooks ---------------------------------------------------------
 
@@ -351,6 +355,86 @@ function idleSeconds(lru: number, now: number): number {
   return (Math.floor(now / 1000) - Math.floor(lru / 1000)) & 0xffffff;
 }
 
+// --- DUMP, RESTORE -----------------------------------------------------------
+
+function dump(ctx: Context, argv: readonly Bytes[]): Reply {
+  const e = ctx.read(argv[1]!);
+  if (e === undefined) return R.null;
+  const cfg = ctx.engine.config;
+  return R.bulk(createDumpPayload(e, { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') }));
+}
+
+/** The payload's value, or the error RESTORE replies with. */
+function loadPayload(ctx: Context, payload: Bytes): Loaded {
+  const cfg = ctx.engine.config;
+  const p = toU8(payload);
+  const ver = verifyDumpPayload(p, cfg.get('rdb-version-check') === 'strict');
+  if (ver === null) throw Err.generic('DUMP payload version or checksum are wrong');
+  const type = p[0]!;
+  if (!isObjectType(type)) throw Err.generic('Bad data format');
+  if (isForeignVersion(ver) && type >= FOREIGN_TYPE_MIN) throw Err.generic(`Unsupported foreign data type: ${type}`);
+  try {
+    const v = loadDumpObject(type, p, {
+      listFill: cfg.getInt('list-max-listpack-size'),
+      set: readSetLimits(cfg),
+      zset: ctx.engine.zsetLimits,
+      hash: { maxEntries: cfg.getInt('hash-max-listpack-entries'), maxValue: cfg.getInt('hash-max-listpack-value') },
+    });
+    if (v === undefined) throw new BadPayload();
+    return v;
+  } catch (err) {
+    if (err instanceof BadPayload) throw Err.generic('Bad data format');
+    throw err;
+  }
+}
+
+/** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] (restoreCommand). */
+export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
+  let replace = false;
+  let absttl = false;
+  let idle = -1n;
+  let freq = -1n;
+  for (let j = 4; j < argv.length; j++) {
+    const additional = argv.length - j - 1;
+    const o = argv[j]!;
+    if (isToken(o, 'REPLACE')) replace = true;
+    else if (isToken(o, 'ABSTTL')) absttl = true;
+    else if (isToken(o, 'IDLETIME') && additional >= 1 && freq === -1n) {
+      idle = getLongLong(argv[++j]!);
+      if (idle < 0n) throw Err.generic('Invalid IDLETIME value, must be >= 0');
+    } else if (isToken(o, 'FREQ') && additional >= 1 && idle === -1n) {
+      freq = getLongLong(argv[++j]!);
+      if (freq < 0n || freq > 255n) throw Err.generic('Invalid FREQ value, must be >= 0 and <= 255');
+    } else throw Err.syntax();
+  }
+  const key = argv[1]!;
+  if (!replace && ctx.write(key) !== undefined) throw Err.busyKey();
+  let ttl = getLongLong(argv[2]!);
+  if (ttl < 0n) throw Err.generic('Invalid TTL value, must be >= 0');
+  const loaded = loadPayload(ctx, argv[3]!);
+
+  const deleted = replace && ctx.write(key) !== undefined && ctx.db.delete(key);
+  // A relative TTL past LLONG_MAX wraps, as the C addition does, and reads as already expired.
+  if (ttl !== 0n && !absttl) ttl = BigInt.asIntN(64, ttl + BigInt(ctx.now));
+  if (ttl !== 0n && ttl <= BigInt(ctx.now)) {
+    // Already expired: nothing is stored; a replaced key is gone (a DEL).
+    if (deleted) {
+      ctx.wrote(key, 'g', 'del');
+    }
+    return R.ok;
+  }
+  const e = ctx.db.set(key, loaded.type, loaded.value, ctx.now);
+  if (ttl !== 0n) ctx.db.setExpire(e, key, ttl);
+  if (ctx.engine.lfu.on) {
+    if (freq >= 0n) e.lfu = ((Math.floor(ctx.now / 60000) & 0xffff) << 8) | Number(freq);
+  } else if (idle >= 0n) {
+    const secs = Number(BigInt.asUintN(32, idle) & 0xffffffn);
+    e.lru = (Math.floor(ctx.now / 1000) - secs) * 1000;
+  }
+  ctx.wrote(key, 'g', 'restore');
+  return R.ok;
+}
+
 // --- WAIT, WAITAOF ----------------------------------------------------------
 
 /** getTimeoutFromObjectOrReply in milliseconds: an absolute deadline, 0 = forever. */
@@ -403,6 +487,8 @@ export const genericCommands: CommandGroup = {
   expiretime: (ctx, argv) => ttl(ctx, argv, false, true),
   pexpiretime: (ctx, argv) => ttl(ctx, argv, true, true),
   persist,
+  dump,
+  restore,
 
   'object|help': (_ctx, argv) => helpReply(argv[0]!, OBJECT_HELP),
   'object|encoding'(ctx, argv) {

@@ -10,7 +10,9 @@ import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
 import { helpReply } from '../help.js';
-import { fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
+import { memoryUsage } from '../memory/usage.js';
+import { restore } from './generic.js';
+import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
 export { serverCounters } from '../info.js';
@@ -47,6 +49,125 @@ function doSave(engine: Engine, now: number): void {
 function processValue(engine: Engine, name: string, value: string): string {
   if (name === 'port' && engine.process.tcpPort) return String(engine.process.tcpPort);
   return value;
+}
+
+// ----------------------------------------------------------------- MEMORY ---
+
+const MEMORY_HELP = [
+  'DOCTOR',
+  '    Return memory problems reports.',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+];
+
+/** object.c OBJ_COMPUTE_SIZE_DEF_SAMPLES. */
+const DEF_SAMPLES = 5;
+
+function memoryUsageCmd(ctx: Context, argv: readonly Bytes[]): Reply {
+  let samples = DEF_SAMPLES;
+  for (let j = 3; j < argv.length; j++) {
+    if (isToken(argv[j]!, 'SAMPLES') && j + 1 < argv.length) {
+      const n = getLongLong(argv[j + 1]!);
+      if (n < 0n) throw Err.syntax();
+      samples = n === 0n ? 0 : n > 2147483647n ? 0 : Number(n);
+      j++;
+    } else throw Err.syntax();
+  }
+  // dbFind: no expiry check, no access-time update, no hit/miss counting.
+  const e = ctx.db.peek(argv[2]!);
+  if (e === undefined) return R.null;
+  return R.int(memoryUsage(argv[2]!, e, samples, ctx.engine.config.getInt('list-compress-depth')));
+}
+
+/** kvstoreMemUsage of a keyspace table holding `n` entries (an empty kvstore, or one hashtable of 7-entry buckets). */
+function kvstoreMem(n: number): number {
+  if (n === 0) return 112;
+  let buckets = 1;
+  while (buckets * 7 < n) buckets *= 2;
+  return 112 + 16 + 80 + 64 * buckets;
+}
+
+/** MEMORY STATS: the fields of getMemoryOverheadData with this process's estimates (the figures are process-specific). */
+function memoryStats(ctx: Context): Reply {
+  const engine = ctx.engine;
+  const m = estimateMemory(engine);
+  const caches = 184 + 328;
+  const dbs: [Reply, Reply][] = [];
+  let dbOverhead = 0;
+  let lut = 0;
+  for (const db of engine.allDbs()) {
+    if (db.id !== 0 && db.size === 0) continue;
+    const main = kvstoreMem(db.size) + 16 * db.size;
+    const expires = kvstoreMem(db.volatileCount);
+    dbOverhead += main + expires;
+    lut += (db.size > 0 ? 160 : 0) + (db.volatileCount > 0 ? 160 : 0);
+    dbs.push([R.bulk(`db.${db.id}`), R.map([[R.bulk('overhead.hashtable.main'), R.int(main)], [R.bulk('overhead.hashtable.expires'), R.int(expires)]])]);
+  }
+  let keys = 0;
+  for (const db of engine.allDbs()) keys += db.size;
+  const total = m.used;
+  const overhead = m.startup + caches + dbOverhead;
+  const dataset = Math.max(0, total - overhead);
+  const net = total - m.startup;
+  const allocated = total + 512 * 1024;
+  const active = Math.round(allocated * 1.15);
+  const resident = Math.round(active * 1.7);
+  const rss = Math.round(resident * 1.3);
+  const f = (k: string, v: Reply): [Reply, Reply] => [R.bulk(k), v];
+  return R.map([
+    f('peak.allocated', R.int(total)),
+    f('total.allocated', R.int(total)),
+    f('startup.allocated', R.int(m.startup)),
+    f('replication.backlog', R.int(0)),
+    f('replicas.repl.buffer', R.int(0)),
+    f('clients.slaves', R.int(0)),
+    f('clients.normal', R.int(0)),
+    f('cluster.links', R.int(0)),
+    f('cluster.slot_import', R.int(0)),
+    f('cluster.slot_export', R.int(0)),
+    f('aof.buffer', R.int(0)),
+    f('lua.caches', R.int(184)),
+    f('functions.caches', R.int(328)),
+    ...dbs,
+    f('overhead.db.hashtable.lut', R.int(lut)),
+    f('overhead.db.hashtable.rehashing', R.int(0)),
+    f('overhead.total', R.int(overhead)),
+    f('db.dict.rehashing.count', R.int(0)),
+    f('keys.count', R.int(keys)),
+    f('keys.bytes-per-key', R.int(keys === 0 ? 0 : Math.floor(net / keys))),
+    f('dataset.bytes', R.int(dataset)),
+    f('dataset.percentage', R.double(net > 0 ? (dataset * 100) / net : 0)),
+    f('peak.percentage', R.double(100)),
+    f('allocator.allocated', R.int(allocated)),
+    f('allocator.active', R.int(active)),
+    f('allocator.resident', R.int(resident)),
+    f('allocator.muzzy', R.int(0)),
+    f('allocator-fragmentation.ratio', R.double(active / allocated)),
+    f('allocator-fragmentation.bytes', R.int(active - allocated)),
+    f('allocator-rss.ratio', R.double(resident / active)),
+    f('allocator-rss.bytes', R.int(resident - active)),
+    f('rss-overhead.ratio', R.double(rss / resident)),
+    f('rss-overhead.bytes', R.int(rss - resident)),
+    f('fragmentation', R.double(rss / total)),
+    f('fragmentation.bytes', R.int(rss - total)),
+  ]);
+}
+
+/** getMemoryDoctorReport: the real server's verdicts for an instance below 5 MB, and for one with no issue. */
+function memoryDoctor(ctx: Context): Reply {
+  const empty = estimateMemory(ctx.engine).used < 5 * 1024 * 1024;
+  return R.verbatim(
+    empty
+      ? 'Hi Sam, this instance is empty or is using very little memory, my issues detector can\'t be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n'
+      : 'Hi Sam, I can\'t find any memory issue in your instance. I can only account for what occurs on this base.\n',
+  );
 }
 
 // ----------------------------------------------------------------- LOLWUT ---
@@ -186,6 +307,15 @@ export const serverCommands: CommandGroup = {
   // --- CONFIG ---
 
   'config|help': (_ctx, argv) => helpReply(argv[0]!, CONFIG_HELP),
+  'memory|help': (_ctx, argv) => helpReply(argv[0]!, MEMORY_HELP),
+  'memory|usage': memoryUsageCmd,
+  'memory|stats': memoryStats,
+  'memory|doctor': memoryDoctor,
+  // valkey-double has no jemalloc to report on: the answer of a Valkey built with libc malloc.
+  'memory|malloc-stats': () => R.bulk('Stats not supported for the current allocator'),
+  'memory|purge': () => R.ok,
+  // The RESTORE a cluster node receives during MIGRATE (restoreCommand).
+  'restore-asking': restore,
 
   'config|get'(ctx, argv) {
     const pairs = ctx.engine.config.getMatching(argv.slice(2));

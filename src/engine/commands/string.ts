@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { Err } from '../errors.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import { formatHuman, ldAdd, ldFromBigInt, parseLongDouble, type LongDouble } from '../types/long-double.js';
-import { cEq, checkStringLength, markNotIntEncoded, maxBulkLen, setIntValue, zeros } from '../types/string.js';
+import { cEq, checkStringLength, markNotIntEncoded, maxBulkLen, growRawString, setIntValue, zeros } from '../types/string.js';
 
 // --- extended SET / GETEX / MSETEX arguments (parseExtendedCommandArgumentsOrReply) ---
 
@@ -462,8 +462,8 @@ export const stringCommands: CommandGroup = {
       if (e.type !== 'string') throw Err.wrongType();
       const cur = e.value as Bytes;
       checkStringLength(ctx, cur.length, add.length);
+      growRawString(e, cur.length + add.length);
       e.value = cur + add;
-      e.raw = true;
       total = cur.length + add.length;
     }
     ctx.wrote(key, '$', 'append');
@@ -504,8 +504,8 @@ export const stringCommands: CommandGroup = {
     let next: Bytes;
     if (offset >= cur.length) next = cur + zeros(offset - cur.length) + value;
     else next = cur.slice(0, offset) + value + cur.slice(offset + value.length);
+    growRawString(e, next.length);
     e.value = next;
-    e.raw = true;
     ctx.wrote(key, '$', 'setrange');
     return R.int(next.length);
   },

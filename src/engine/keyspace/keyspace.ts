@@ -38,6 +38,19 @@ export interface Entry {
   notIntEncoded?: boolean;
   /** Position in SCAN order. */
   seq: number;
+  /**
+   * The object has room for an expiry (Valkey 9 keeps it in the robj): set
+   * once the key got a TTL, kept when the TTL goes (PERSIST, SET without
+   * KEEPTTL replacing a value that had one). Sizes embstr/raw decisions and
+   * MEMORY USAGE.
+   */
+  expireSlot?: boolean;
+  /**
+   * Raw strings grown in place (APPEND, SETRANGE, SETBIT...): the sds
+   * allocation (usable bytes) and header size sdsMakeRoomFor left, for MEMORY
+   * USAGE. Undefined when the sds is exactly sized (made in one go).
+   */
+  sds?: { alloc: number; hdr: number } | undefined;
 }
 
 /**
@@ -202,6 +215,9 @@ export class Keyspace {
     if (old) {
       entry.seq = old.seq;
       entry.lfu = old.lfu;
+      // dbSetValue: the new object takes the old expiry (then maybe drops it, keeping the room); two
+      // collections swap values inside the old object, which keeps its room.
+      entry.expireSlot = old.expireAt !== 0 || (old.expireSlot === true && old.type !== 'string' && type !== 'string');
       if (opts.keepTtl) {
         entry.expireAt = old.expireAt;
         entry.expireExact = old.expireExact;
@@ -228,6 +244,7 @@ export class Keyspace {
     e.seq = this.d.nextSeq++;
     e.lru = now;
     e.lfu = undefined;
+    e.expireSlot = e.expireAt !== 0;
     this.d.orderKeys.push(key);
     this.d.orderSeqs.push(e.seq);
     this.d.map.set(key, e);
@@ -243,7 +260,7 @@ export class Keyspace {
   /** A string re-embedded with its key and expiry that no longer fits one allocation turns raw. */
   private fitString(e: Entry, key: Bytes): void {
     const v = e.value as string;
-    if (!embstrFits(key.length, v.length, e.expireAt !== 0) && !isIntEncodable(v)) e.raw = true;
+    if (!embstrFits(key.length, v.length, e.expireAt !== 0 || e.expireSlot === true) && !isIntEncodable(v)) e.raw = true;
   }
 
   delete(key: Bytes): boolean {
@@ -276,6 +293,7 @@ export class Keyspace {
     }
     const added = e.expireAt === 0;
     if (added) this.d.expiresCount++;
+    e.expireSlot = true;
     e.expireAt = ms;
     if (added && e.type === 'string' && !e.raw) this.fitString(e, key);
     this.d.expiry.push(ms, key);

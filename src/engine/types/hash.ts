@@ -98,6 +98,11 @@ export class HashValue implements VolatileItems {
 
   // --- reads (expired fields are hidden) --------------------------------------
 
+  /** A field's deadline as stored, expired or not: 0 when it has none (DUMP writes expired fields too). */
+  rawDeadline(field: Bytes): Deadline {
+    return this.ttl?.get(field) ?? 0;
+  }
+
   /** The field exists but its TTL has passed: hidden until reclaimed. */
   isExpired(field: Bytes, now: number): boolean {
     const t = this.ttl?.get(field);

@@ -233,12 +233,13 @@ export class ListValue {
   /**
    * A list built in one go the way SORT ... STORE builds it: a fresh
    * quicklist, every element pushed at the tail, then
-   * listTypeTryConversion(LIST_CONV_AUTO).
+   * listTypeTryConversion(LIST_CONV_AUTO) (skipped with `convert` false:
+   * RESTORE of an old ziplist list keeps the quicklist).
    */
-  static built(items: readonly Bytes[], fill: number): ListValue {
+  static built(items: readonly Bytes[], fill: number, convert = true): ListValue {
     const l = ListValue.emptyQuicklist(fill);
     for (const v of items) l.push(v, 'tail');
-    l.tryConvertAuto(fill);
+    if (convert) l.tryConvertAuto(fill);
     return l;
   }
 

@@ -60,6 +60,15 @@ export function cmpInt(a: Bytes, b: Bytes): number {
   return na ? 0 - r : r;
 }
 
+/** The element width (2, 4, 8 bytes) an intset needs for a canonical integer (_intsetValueEncoding). */
+export function intsetWidthOf(v: Bytes): 2 | 4 | 8 {
+  if (v.length <= 4) return 2;
+  const b = BigInt(v);
+  if (b < -2147483648n || b > 2147483647n) return 8;
+  if (b < -32768n || b > 32767n) return 4;
+  return 2;
+}
+
 /** A uniform random integer in [0, n). */
 export type RandInt = (n: number) => number;
 
@@ -76,6 +85,8 @@ export class SetValue {
   private seqs: number[] = [];
   private nextSeq = 1;
   private holes = 0;
+  /** intset: its element width, which only grows while the intset lives (intsetUpgradeAndAdd). */
+  private width: 2 | 4 | 8 = 2;
 
   private constructor(enc: SetEncoding) {
     this.encoding = enc;
@@ -99,6 +110,23 @@ export class SetValue {
 
   get enc(): SetEncoding {
     return this.encoding;
+  }
+
+  /** intset: the element width in bytes (2, 4 or 8). */
+  get intsetWidth(): 2 | 4 | 8 {
+    return this.width;
+  }
+
+  /**
+   * A set as a payload describes it (RESTORE): the members in their stored
+   * order (an intset's ascending) with no conversion; an intset keeps its width.
+   */
+  static restored(enc: SetEncoding, members: readonly Bytes[], width: 2 | 4 | 8 = 2): SetValue {
+    const s = new SetValue(enc);
+    if (enc === 'hashtable') for (const m of members) s.htPush(m);
+    else s.items = members.slice();
+    if (enc === 'intset') s.width = width;
+    return s;
   }
 
   get size(): number {
@@ -141,6 +169,8 @@ export class SetValue {
       const i = this.intsetFind(m);
       if (i >= 0) return false;
       items.splice(-i - 1, 0, m);
+      const w = intsetWidthOf(m);
+      if (w > this.width) this.width = w;
       if (items.length > lim.intsetCap) this.toHashtable();
       return true;
     }
@@ -236,6 +266,7 @@ export class SetValue {
     const all = this.members();
     all.sort(cmpInt);
     this.items = all;
+    this.width = all.length === 0 ? 2 : Math.max(intsetWidthOf(all[0]!), intsetWidthOf(all[all.length - 1]!)) as 2 | 4 | 8;
     this.slotOf = null;
     this.seqs = [];
     this.holes = 0;
@@ -247,6 +278,7 @@ export class SetValue {
     const c = new SetValue(this.encoding);
     if (this.slotOf === null) {
       c.items = this.items.slice();
+      c.width = this.width;
     } else {
       for (const m of this.items) if (m !== null) c.htPush(m);
     }

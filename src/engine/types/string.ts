@@ -17,6 +17,32 @@ import type { Bytes } from '../../protocol/index.js';
 import type { Context } from '../context.js';
 import { Err } from '../errors.js';
 import { embstrFits, isIntEncodable, type Entry } from '../keyspace/keyspace.js';
+import { jeSize, sdsHdr } from '../memory/alloc.js';
+
+/** sds.c SDS_MAX_PREALLOC: greedy growth doubles below 1 MiB, adds 1 MiB above. */
+const SDS_MAX_PREALLOC = 1024 * 1024;
+
+/**
+ * dbUnshareStringValue then sdsMakeRoomFor (greedy), before the string of
+ * `e` becomes `newLen` bytes long in place: the entry turns raw and records
+ * the allocation the real sds would have (MEMORY USAGE reads it).
+ */
+export function growRawString(e: Entry, newLen: number): void {
+  const len = (e.value as Bytes).length;
+  let sds = e.raw ? e.sds : undefined;
+  if (sds === undefined) {
+    const hdr = sdsHdr(len, len === 0);
+    sds = { alloc: jeSize(hdr + len + 1), hdr };
+  }
+  e.raw = true;
+  const avail = sds.hdr === 1 ? 0 : sds.alloc - sds.hdr - 1 - len;
+  if (newLen > len && avail < newLen - len) {
+    const want = newLen < SDS_MAX_PREALLOC ? newLen * 2 : newLen + SDS_MAX_PREALLOC;
+    const hdr = sdsHdr(want, true);
+    sds = { alloc: jeSize(hdr + want + 1), hdr };
+  }
+  e.sds = sds;
+}
 
 /** OBJECT ENCODING of a string entry. */
 export function stringEncoding(e: Entry): 'int' | 'embstr' | 'raw' {
@@ -42,6 +68,7 @@ export function markNotIntEncoded(e: Entry, key: Bytes): void {
 export function setIntValue(e: Entry, text: Bytes): void {
   e.value = text;
   e.raw = false;
+  e.sds = undefined;
   e.notIntEncoded = false;
 }
 
