@@ -213,9 +213,10 @@ example(['wait', 'waitaof'], 'WAIT and WAITAOF without replicas', [
   [['WAITAOF', '1', '0', '0'], err('ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.')],
   [['WAIT', 'x', '0'], notInt],
 ]);
-example(['dump', 'restore'], 'DUMP and RESTORE', [
+example(['dump', 'restore', 'restore-asking'], 'DUMP and RESTORE', [
   [['DUMP', 'missing'], null],
   [['RESTORE', 'k', '0', 'garbage'], err('ERR DUMP payload version or checksum are wrong')],
+  [['RESTORE-ASKING', 'k', '0', 'garbage'], err('ERR DUMP payload version or checksum are wrong')],
 ]);
 
 export default cases;

@@ -115,4 +115,19 @@ example('save', 'SAVE', [
   [['SAVE'], ok],
 ]);
 
+// MEMORY DOCTOR, STATS and MALLOC-STATS describe the process (and its allocator): their shape only.
+example(['memory|usage', 'memory|doctor', 'memory|purge', 'memory|help', 'memory|stats', 'memory|malloc-stats'], 'MEMORY', [
+  [['SET', 'k', 'hello'], ok],
+  [['MEMORY', 'USAGE', 'k'], 24],
+  [['MEMORY', 'USAGE', 'k', 'SAMPLES', '0'], 24],
+  [['MEMORY', 'USAGE', 'missing'], null],
+  [['MEMORY', 'USAGE', 'k', 'SAMPLES', '-1'], syntaxErr],
+  [['MEMORY', 'PURGE'], ok],
+  [['MEMORY', 'DOCTOR'], any],
+  [['MEMORY', 'STATS'], any],
+  [['MEMORY', 'MALLOC-STATS'], any],
+  [['MEMORY', 'HELP'], any],
+  [['MEMORY', 'FOO'], err("ERR unknown subcommand 'FOO'. Try MEMORY HELP.")],
+]);
+
 export default cases;
