@@ -18,6 +18,7 @@ import { markNotIntEncoded, stringEncoding } from '../types/string.js';
 import type { ListValue } from '../types/list.js';
 import type { HashValue } from '../types/hash.js';
 import type { ZSet } from '../types/zset.js';
+import type { StreamValue } from '../types/stream.js';
 
 // --- per-type hooks ---------------------------------------------------------
 
@@ -61,6 +62,7 @@ const VALUE_TYPES: { readonly [T in ValueType]?: ValueTypeOps } = {
     encoding: (e) => (e.value as ZSet).encoding,
     dup: (v) => (v as ZSet).clone(),
   },
+  stream: { encoding: () => 'stream', dup: (v) => (v as StreamValue).dup() },
 };
 
 function typeOps(type: ValueType): ValueTypeOps {
