@@ -88,6 +88,7 @@ export function blockOnKeys(
     keys,
     db,
     cmd: cmd.fullname,
+    unblockOnNoKey: type === 'any',
     tryServe(now, key) {
       const e = db.peek(key);
       if (type !== 'any' && (e === undefined || e.type !== type || db.isExpired(e, now))) return undefined;
