@@ -244,6 +244,8 @@ export class Engine {
   private onExpired(db: Keyspace, key: Bytes): void {
     this.stats.expiredKeys++;
     db.touch(key);
+    // signalDeletedKeyAsReady: a blocked XREADGROUP learns its key went.
+    this.keyReady(db, key);
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
   }
 

@@ -881,6 +881,8 @@ function xclaim(ctx: Context, argv: readonly Bytes[]): Reply {
 
 /** LONG_MAX / max(sizeof(streamID), attempts_factor): XAUTOCLAIM's COUNT bound. */
 const XAUTOCLAIM_MAX_COUNT = LLONG_MAX / 16n;
+/** The bytes an x86-64 process can map (a 47-bit user address space): larger transient allocations fail. */
+const XAUTOCLAIM_MAX_ALLOC = 1n << 47n;
 
 function xautoclaim(ctx: Context, argv: readonly Bytes[]): Reply {
   let minidle = getLongLong(argv[4]!, 'Invalid min-idle-time argument for XAUTOCLAIM');
@@ -906,6 +908,8 @@ function xautoclaim(ctx: Context, argv: readonly Bytes[]): Reply {
   const g = e ? streamOf(e).lookupGroup(argv[2]!) : undefined;
   if (g === undefined) throw noGroupKey(key, argv[2]!);
   const s = streamOf(e!);
+  // Valkey allocates COUNT IDs up front (ztrymalloc): beyond a 47-bit address space the allocation fails.
+  if (count * 16n > XAUTOCLAIM_MAX_ALLOC) throw Err.generic('Insufficient memory, failed allocating transient memory, COUNT too high.');
   const consumer = lookupOrCreateConsumer(ctx, g, argv[3]!, key);
   consumer.seenTime = ctx.now;
 
