@@ -75,9 +75,11 @@ function timeoutMs(arg: Bytes): bigint {
  * (handleClientsBlockedOnKey looks it up without side effects), then runs
  * `attempt` again with a fresh context: its reply ends the wait, undefined
  * keeps waiting with the same deadline. The timeout reply is a null array.
+ * `type` 'any' runs `attempt` on any change of a key, its deletion or a new
+ * type included (Valkey's unblock_on_nokey, for XREADGROUP).
  */
 export function blockOnKeys(
-  ctx: Context, keys: readonly Bytes[], type: ValueType, deadline: number, attempt: (c: Context) => Reply | undefined,
+  ctx: Context, keys: readonly Bytes[], type: ValueType | 'any', deadline: number, attempt: (c: Context) => Reply | undefined,
 ): HandlerResult {
   const { engine, client, cmd } = ctx;
   const db = ctx.db;
@@ -86,9 +88,10 @@ export function blockOnKeys(
     keys,
     db,
     cmd: cmd.fullname,
+    unblockOnNoKey: type === 'any',
     tryServe(now, key) {
       const e = db.peek(key);
-      if (e === undefined || e.type !== type || db.isExpired(e, now)) return undefined;
+      if (type !== 'any' && (e === undefined || e.type !== type || db.isExpired(e, now))) return undefined;
       try {
         return attempt(new Context(engine, client, cmd, now, false));
       } catch (err) {

@@ -67,6 +67,8 @@ export interface BlockSpec {
   onTimeout(): Reply;
   /** Command name for CLIENT LIST. */
   cmd: string;
+  /** Woken also when a key goes or changes type (XREADGROUP): INFO total_blocking_keys_on_nokey. */
+  unblockOnNoKey?: boolean;
 }
 
 interface Blocked {
@@ -203,6 +205,8 @@ export class Engine {
     const dbs = dbid === -1 ? this.dbs : [this.dbs[dbid]!];
     let removed = 0;
     for (const db of dbs) this.touchAllWatched(db, null, now);
+    // signalFlushedDb: clients blocked on a key that goes (XREADGROUP) learn of it.
+    for (const db of dbs) for (const k of db.keys()) this.keyReady(db, k);
     for (const db of dbs) removed += db.clear();
     return removed;
   }
@@ -240,6 +244,8 @@ export class Engine {
   private onExpired(db: Keyspace, key: Bytes): void {
     this.stats.expiredKeys++;
     db.touch(key);
+    // signalDeletedKeyAsReady: a blocked XREADGROUP learns its key went.
+    this.keyReady(db, key);
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
   }
 
@@ -352,12 +358,16 @@ export class Engine {
   }
 
   /** INFO clients: distinct keys clients are blocked on, and blocked clients with a timeout. */
-  blockingStats(): { keys: number; withTimeout: number } {
+  blockingStats(): { keys: number; withTimeout: number; onNoKey: number } {
     let keys = 0;
-    for (const byKey of this.blockedOnKeys.values()) keys += byKey.size;
+    let onNoKey = 0;
+    for (const byKey of this.blockedOnKeys.values()) {
+      keys += byKey.size;
+      for (const list of byKey.values()) if (list.some((b) => b.spec.unblockOnNoKey)) onNoKey++;
+    }
     let withTimeout = 0;
     for (const b of this.blockedIndex.values()) if (b.spec.deadline > 0) withTimeout++;
-    return { keys, withTimeout };
+    return { keys, withTimeout, onNoKey };
   }
 
   /** signalKeyAsReady: a key that blocked clients may wait on was written. */

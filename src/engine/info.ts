@@ -198,7 +198,7 @@ const SECTIONS: Section[] = [
         `clients_in_timeout_table:${bk.withTimeout}`,
         `total_watched_keys:${watchedKeys}`,
         `total_blocking_keys:${bk.keys}`,
-        'total_blocking_keys_on_nokey:0',
+        `total_blocking_keys_on_nokey:${bk.onNoKey}`,
         'paused_reason:none',
         'paused_actions:none',
         'paused_timeout_milliseconds:0',
@@ -544,7 +544,7 @@ function avgTtl(ctx: Context, db: ReturnType<Engine['db']>): number {
   return n ? Math.floor(sum / n) : 0;
 }
 
-function blockingStats(e: Engine): { keys: number; withTimeout: number } {
+function blockingStats(e: Engine): { keys: number; withTimeout: number; onNoKey: number } {
   return e.blockingStats();
 }
 

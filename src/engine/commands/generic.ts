@@ -22,6 +22,7 @@ import { toU8 } from '../rdb/bytes.js';
 import { createDumpPayload } from '../rdb/dump.js';
 import { BadPayload, FOREIGN_TYPE_MIN, isForeignVersion, isObjectType, loadDumpObject, verifyDumpPayload, type Loaded } from '../rdb/restore.js';
 import { readSetLimits } from '../types/set.js';
+import type { StreamValue } from '../types/stream.js';
 
 // --- per-type hooks ---------------------------------------------------------
 
@@ -65,6 +66,7 @@ const VALUE_TYPES: { readonly [T in ValueType]?: ValueTypeOps } = {
     encoding: (e) => (e.value as ZSet).encoding,
     dup: (v) => (v as ZSet).clone(),
   },
+  stream: { encoding: () => 'stream', dup: (v) => (v as StreamValue).dup() },
 };
 
 function typeOps(type: ValueType): ValueTypeOps {

@@ -11,6 +11,7 @@ import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { sortCommands } from './sort.js';
+import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
 import { transactionsCommands } from './transactions.js';
 import { zsetCommands } from './zset.js';
@@ -27,6 +28,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   serverCommands,
   setCommands,
   sortCommands,
+  streamCommands,
   stringCommands,
   transactionsCommands,
   zsetCommands,

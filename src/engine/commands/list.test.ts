@@ -199,13 +199,13 @@ describe('blocking on a virtual clock', () => {
     exec(a, 'BLPOP', 'k', '0');
     exec(b, 'BLMOVE', 'k', 'd', 'LEFT', 'LEFT', '0');
     exec(c, 'BLPOP', 'k', 'k', '5');
-    expect(engine.blockingStats()).toEqual({ keys: 1, withTimeout: 1 });
+    expect(engine.blockingStats()).toEqual({ keys: 1, withTimeout: 1, onNoKey: 0 });
     expect(engine.unblockWith(a, 'timeout')).toBe(true);
     expect(later(a)).toEqual([NIL_ARRAY]);
     expect(engine.unblockWith(b, { t: 'error', v: 'UNBLOCKED client unblocked via CLIENT UNBLOCK' })).toBe(true);
     expect(later(b)).toEqual(['-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n']);
     engine.disconnect(c);
-    expect(engine.blockingStats()).toEqual({ keys: 0, withTimeout: 0 });
+    expect(engine.blockingStats()).toEqual({ keys: 0, withTimeout: 0, onNoKey: 0 });
     run('RPUSH', 'k', 'v');
     expect(later(c)).toEqual([]);
     expect(run('LLEN', 'k')).toBe(int(1));

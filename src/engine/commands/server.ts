@@ -271,6 +271,8 @@ export const serverCommands: CommandGroup = {
       const b = ctx.engine.db(id2);
       ctx.engine.touchAllWatched(a, b, ctx.now);
       ctx.engine.touchAllWatched(b, a, ctx.now);
+      // Keys that leave either database wake their XREADGROUP clients (scanDatabaseForDeletedKeys).
+      for (const db of [a, b]) for (const k of db.keys()) ctx.engine.keyReady(db, k);
       a.swapContents(b);
       // Clients blocked on a key of either database may be served now.
       for (const db of [a, b]) for (const k of db.keys()) ctx.engine.keyReady(db, k);
