@@ -8,6 +8,7 @@ import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { introspectionCommands } from './introspection.js';
 import { listCommands } from './list.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { sortCommands } from './sort.js';
@@ -25,6 +26,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   hyperloglogCommands,
   introspectionCommands,
   listCommands,
+  scriptingCommands,
   serverCommands,
   setCommands,
   sortCommands,

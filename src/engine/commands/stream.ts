@@ -21,8 +21,8 @@ import { getLongLong, isToken, LLONG_MAX, parseLongLong } from '../args.js';
 import { blockOnKeys } from '../blocking.js';
 import type { CommandGroup, HandlerResult } from '../command.js';
 import type { Context } from '../context.js';
-import { cTrunc, Err } from '../errors.js';
-import { asciiUpper, helpReply } from '../help.js';
+import { Err } from '../errors.js';
+import { helpReply, subcommandSyntaxError } from '../help.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import { parseScanCursor } from './generic.js';
 import {
@@ -47,11 +47,6 @@ function cEq(arg: Bytes | undefined, lit: string): boolean {
 const invalidId = () => Err.generic('Invalid stream ID specified as stream command argument');
 const noGroupKey = (key: Bytes, group: Bytes) => Err.raw(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`);
 const noGroupFor = (group: Bytes, key: Bytes) => Err.raw(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`);
-
-/** addReplySubcommandSyntaxError. */
-function subcommandSyntax(argv: readonly Bytes[]): Error {
-  return Err.generic(`unknown subcommand or wrong number of arguments for '${cTrunc(argv[1]!, 128)}'. Try ${asciiUpper(cstr(argv[0]!))} HELP.`);
-}
 
 /** string2ull. */
 function parseU64(s: Bytes): bigint | null {
@@ -595,7 +590,7 @@ function xgroup(ctx: Context, argv: readonly Bytes[]): Reply {
         if (entriesRead < 0n && entriesRead !== INVALID_ENTRIES_READ) throw Err.generic('value for ENTRIESREAD must be positive or -1');
         i += 2;
       } else {
-        throw subcommandSyntax(argv);
+        throw subcommandSyntaxError(argv);
       }
     }
     const e = ctx.write(argv[2]!, 'stream');
@@ -657,7 +652,7 @@ function xgroup(ctx: Context, argv: readonly Bytes[]): Reply {
     }
     return R.int(pending);
   }
-  throw subcommandSyntax(argv);
+  throw subcommandSyntaxError(argv);
 }
 
 // --- XSETID, XACK ---------------------------------------------------------------
@@ -972,10 +967,10 @@ function xinfoStream(argv: readonly Bytes[], s: StreamValue): Reply {
   const optv = argv.slice(3);
   if (optv.length === 0) full = false;
   else {
-    if (optv.length !== 1 && optv.length !== 3) throw subcommandSyntax(argv);
-    if (!isToken(optv[0], 'FULL')) throw subcommandSyntax(argv);
+    if (optv.length !== 1 && optv.length !== 3) throw subcommandSyntaxError(argv);
+    if (!isToken(optv[0], 'FULL')) throw subcommandSyntaxError(argv);
     if (optv.length === 3) {
-      if (!isToken(optv[1], 'COUNT')) throw subcommandSyntax(argv);
+      if (!isToken(optv[1], 'COUNT')) throw subcommandSyntaxError(argv);
       count = getLongLong(optv[2]!);
       if (count < 0n) count = 10n;
     }
@@ -1076,7 +1071,7 @@ function xinfo(ctx: Context, argv: readonly Bytes[]): Reply {
     }));
   }
   if (isToken(opt, 'STREAM')) return xinfoStream(argv, s);
-  throw subcommandSyntax(argv);
+  throw subcommandSyntaxError(argv);
 }
 
 // --- the commands -------------------------------------------------------------
