@@ -15,9 +15,9 @@
  *
  * Reports go to reports/valkey-suite/<target>/: summary.json (per file: ok,
  * err, exception, ignored, seconds), tests.tsv (every test and its outcome)
- * and junit.xml. The per-target figures are also written to
- * test/valkey-suite/results-<target>.json, from which --readme regenerates the
- * README table.
+ * and junit.xml. With --update or --readme the per-target figures are also
+ * written to test/valkey-suite/results-<target>.json (committed), from which
+ * the README table is made.
  *
  * The ratchet (--check, CI): test/valkey-suite/passing.tsv lists the tests
  * that pass against valkey-double. The run fails when a listed test does not
@@ -372,7 +372,8 @@ function xmlEscape(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
-function writeReports(target: Target, results: readonly FileResult[], tests: readonly TestResult[]): void {
+/** Reports of this run; with `record` (--update, --readme) also the committed figures the README table is made from. */
+function writeReports(target: Target, results: readonly FileResult[], tests: readonly TestResult[], record: boolean): void {
   const dir = join(ROOT, 'reports', 'valkey-suite', target);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(results, null, 2) + '\n');
@@ -384,7 +385,7 @@ function writeReports(target: Target, results: readonly FileResult[], tests: rea
     return `  <testsuite name="${xmlEscape(r.file)}" tests="${ts.length}" failures="${ts.length - r.ok}" time="${r.seconds}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   writeFileSync(join(dir, 'junit.xml'), `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`);
-  if (target !== 'external') {
+  if (record && target !== 'external') {
     mkdirSync(SUITE_DIR, { recursive: true });
     const path = join(SUITE_DIR, `results-${target}.json`);
     const prev = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as FileResult[]) : [];
@@ -471,7 +472,7 @@ async function main(): Promise<void> {
   } finally {
     await target.stop();
   }
-  writeReports(opts.target, results, tests);
+  writeReports(opts.target, results, tests, opts.update || opts.readme);
   const total = results.reduce((a, r) => ({ ok: a.ok + r.ok, err: a.err + r.err }), { ok: 0, err: 0 });
   console.log(`\n${opts.target}: ${total.ok} passed, ${total.err} failed in ${files.length} files, ${Math.round((Date.now() - t0) / 1000)}s (reports/valkey-suite/${opts.target}/)`);
   if (opts.check || opts.update) {
