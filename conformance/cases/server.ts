@@ -130,4 +130,31 @@ example(['memory|usage', 'memory|doctor', 'memory|purge', 'memory|help', 'memory
   [['MEMORY', 'FOO'], err("ERR unknown subcommand 'FOO'. Try MEMORY HELP.")],
 ]);
 
+// Logs and latency figures hold times and durations: only what a fresh, quiet server must answer.
+example(['slowlog|get', 'slowlog|len', 'slowlog|reset', 'slowlog|help'], 'SLOWLOG', [
+  [['CONFIG', 'SET', 'slowlog-log-slower-than', '-1'], ok],
+  [['SLOWLOG', 'RESET'], ok],
+  [['SLOWLOG', 'LEN'], 0],
+  [['SLOWLOG', 'GET'], []],
+  [['SLOWLOG', 'GET', '-2'], err('ERR count should be greater than or equal to -1')],
+  [['SLOWLOG', 'HELP'], any],
+  [['CONFIG', 'SET', 'slowlog-log-slower-than', '10000'], ok],
+]);
+example(['commandlog|get', 'commandlog|len', 'commandlog|reset', 'commandlog|help'], 'COMMANDLOG', [
+  [['COMMANDLOG', 'RESET', 'large-reply'], ok],
+  [['COMMANDLOG', 'LEN', 'large-reply'], 0],
+  [['COMMANDLOG', 'GET', '-1', 'large-reply'], []],
+  [['COMMANDLOG', 'LEN', 'fast'], err('ERR type should be one of the following: slow, large-request, large-reply')],
+  [['COMMANDLOG', 'HELP'], any],
+]);
+example(['latency|doctor', 'latency|graph', 'latency|help', 'latency|histogram', 'latency|history', 'latency|latest', 'latency|reset'], 'LATENCY', [
+  [['LATENCY', 'RESET'], 0],
+  [['LATENCY', 'LATEST'], []],
+  [['LATENCY', 'HISTORY', 'command'], []],
+  [['LATENCY', 'GRAPH', 'command'], err("ERR No samples available for event 'command'")],
+  [['LATENCY', 'HISTOGRAM', 'nosuchcommand'], map()],
+  [['LATENCY', 'DOCTOR'], any],
+  [['LATENCY', 'HELP'], any],
+]);
+
 export default cases;

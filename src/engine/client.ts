@@ -63,6 +63,13 @@ export class Client implements Watcher {
   currentCmd: CommandEntry | null = null;
   /** The arguments of the last request (CLIENT LIST argv-mem= while it runs or blocks). */
   argv: readonly Bytes[] = [];
+  /** Arguments of the running command to hide in the command log (redactClientCommandArgument). */
+  readonly redacted = new Set<number>();
+  /** Microseconds spent by the current request so far (c->duration: an EXEC's commands add up). */
+  duration = 0;
+  /** Bytes of the current request (net_input_bytes_curr_cmd) and of its replies so far (net_output_bytes_curr_cmd). */
+  requestBytes = 0;
+  replyBytes = 0;
   /** Pub/Sub subscriptions (CLIENT LIST sub= psub= ssub=, flag P, RESP2 PING reply). */
   readonly channels = new Set<Bytes>();
   readonly patterns = new Set<Bytes>();

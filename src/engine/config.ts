@@ -127,6 +127,11 @@ export class Config {
     return out;
   }
 
+  /** A SENSITIVE_CONFIG (passwords): CONFIG SET hides its value from the command log. */
+  isSensitive(name: string): boolean {
+    return this.entries.get(name.toLowerCase())?.def.flags.has('sensitive') ?? false;
+  }
+
   /**
    * CONFIG SET name value [name value ...]: every name is checked first, then
    * every value; either all take effect or none, with Valkey's error texts.

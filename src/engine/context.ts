@@ -97,6 +97,11 @@ export class Context {
     this.engine.notifyKeyspaceEvent(cls, event, key, db.id);
   }
 
+  /** redactClientCommandArgument: argv[i] shows as "(redacted)" in the command log. */
+  redact(i: number): void {
+    this.client.redacted.add(i);
+  }
+
   /** One write for persistence accounting (server.dirty). */
   dirty(n = 1): void {
     this.engine.stats.dirty += n;

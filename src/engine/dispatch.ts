@@ -3,7 +3,8 @@
  * and cluster routing): the gates of Valkey's processCommand in its order,
  * then `call()`, which runs the handler with one time snapshot.
  */
-import { R, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
+import { R, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
+import { requestLength } from './commandlog.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
 import { Context } from './context.js';
@@ -19,6 +20,10 @@ const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe'
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'quit', 'reset']);
 
 export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
+  // A new request: its time, request and reply sizes start from zero (resetClient).
+  client.duration = 0;
+  client.requestBytes = requestLength(argv);
+  client.replyBytes = 0;
   const reply = gateAndRun(engine, client, argv);
   return applyReplyMode(client, reply);
 }
@@ -65,6 +70,9 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   client.totalCommands++;
   engine.stats.commandsProcessed++;
   cmd.stats.calls++;
+  // The command marks its own sensitive arguments; nothing carries over from the previous one (an EXEC's queue, a script's calls).
+  client.redacted.clear();
+  const started = engine.clock.nowUs();
   let reply: Reply | typeof BLOCKED;
   try {
     reply = cmd.run!(ctx, argv);
@@ -81,7 +89,20 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     cmd.stats.failed++;
     countError(engine, reply.v);
   }
+  const duration = engine.clock.nowUs() - started;
+  client.duration += duration;
+  engine.latency.commandRan(cmd, duration, now);
+  // A blocked command is logged once it is served (see logCommand's callers in engine.ts).
+  if (reply !== BLOCKED) logCommand(engine, client, cmd, argv, reply, now);
   return reply;
+}
+
+/** commandlogPushCurrentCommand after a command ran (or a blocked one was served) with `reply`. */
+export function logCommand(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[], reply: Reply, now: number): void {
+  if (cmd.flags.has('skip_commandlog')) return;
+  const log = engine.commandLog;
+  if (log.enabled('large-reply')) client.replyBytes += encodedLength(reply, client.resp);
+  log.push(client, client, argv, { durationUs: client.duration, requestBytes: client.requestBytes, replyBytes: client.replyBytes }, now);
 }
 
 /**

@@ -9,14 +9,16 @@ import { Client, type ClientSink, type ConnectionInfo } from './client.js';
 import { BLOCKED, type CommandGroup } from './command.js';
 import { Config } from './config.js';
 import { CONFIG_PARAMS } from './config-params.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import { CommandLog } from './commandlog.js';
+import { LatencyMonitor } from './latency.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
-import { buildCommandTable, type CommandTable } from './registry.js';
+import { buildCommandTable, lookupCommand, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
 
 export interface EngineOptions {
@@ -95,6 +97,10 @@ export class Engine {
   readonly runId: string;
   /** INFO persistence/replication/ACL counters. */
   readonly counters: ServerCounters;
+  /** SLOWLOG and COMMANDLOG. */
+  readonly commandLog: CommandLog;
+  /** LATENCY: events above latency-monitor-threshold, and per-command histograms. */
+  readonly latency: LatencyMonitor;
   readonly process: { tcpPort: number; pid: number; executable: string };
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
@@ -136,6 +142,8 @@ export class Engine {
       dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
+    this.commandLog = new CommandLog(this.config);
+    this.latency = new LatencyMonitor(this.config);
   }
 
   get databases(): number {
@@ -401,6 +409,7 @@ export class Engine {
         for (const b of [...list]) {
           if (this.blockedIndex.get(b.client) !== b) continue; // served meanwhile through another key
           let reply: Reply | undefined;
+          const started = this.clock.nowUs();
           try {
             reply = b.spec.tryServe?.(this.clock.now(), key);
           } catch (e) {
@@ -410,6 +419,7 @@ export class Engine {
           if (reply === undefined) continue;
           this.removeBlocked(b);
           b.client.blocked = null;
+          this.unblocked(b.client, reply, this.clock.nowUs() - started);
           served.push({ client: b.client, reply });
         }
       }
@@ -428,7 +438,16 @@ export class Engine {
   private finishBlocked(b: Blocked, reply: Reply): void {
     this.removeBlocked(b);
     b.client.blocked = null;
+    this.unblocked(b.client, reply, 0);
     b.client.sink.deliver(reply);
+  }
+
+  /** updateStatsOnUnblock: a served or timed-out blocking command reaches the command log now. */
+  private unblocked(c: Client, reply: Reply, us: number): void {
+    const cmd = c.argv.length ? lookupCommand(this.commands, c.argv) : undefined;
+    if (!cmd) return; // parked by the engine's API rather than by a command
+    c.duration += us;
+    logCommand(this, c, cmd, c.argv, reply, this.clock.now());
   }
 
   private removeBlocked(b: Blocked): void {

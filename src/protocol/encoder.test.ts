@@ -6,7 +6,9 @@
  * and re-encoded.
  */
 import { describe, expect, test } from 'vitest';
-import { encode } from './encoder.js';
+import fc from 'fast-check';
+import { encode, encodedLength } from './encoder.js';
+import { reply } from './testing/arbitraries.js';
 import { R, type Reply } from './reply.js';
 
 /** [reply, RESP2 bytes, RESP3 bytes] */
@@ -69,5 +71,13 @@ describe('encode', () => {
   test('bulk lengths count bytes (latin1 strings)', () => {
     expect(encode(R.bulk('é'), 2)).toBe('$1\r\né\r\n');
     expect(encode(R.bulk('x'.repeat(100_000)), 3).length).toBe(100_000 + '$100000\r\n\r\n'.length);
+  });
+});
+
+describe('encodedLength', () => {
+  test('is the length of what encode writes, for any reply in either protocol', () => {
+    fc.assert(fc.property(reply, fc.constantFrom(2 as const, 3 as const), (r, resp) => {
+      expect(encodedLength(r, resp)).toBe(encode(r, resp).length);
+    }));
   });
 });

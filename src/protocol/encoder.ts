@@ -60,3 +60,64 @@ function encodeList(prefix: string, items: readonly Reply[], resp: RespVersion):
   for (const it of items) s += encode(it, resp);
   return s;
 }
+
+/**
+ * The byte length of encode(r, resp), counted without building the string:
+ * what a command's reply adds to the output buffer (COMMANDLOG large-reply).
+ */
+export function encodedLength(r: Reply, resp: RespVersion): number {
+  switch (r.t) {
+    case 'simple':
+    case 'error':
+      return r.v.length + 3;
+    case 'int':
+      return String(r.v).length + 3;
+    case 'bulk':
+      return bulkLength(r.v.length);
+    case 'null':
+      return resp === 3 ? 3 : 5;
+    case 'array':
+    case 'set':
+    case 'push':
+      return listLength(r.v, resp);
+    case 'map': {
+      let n = headerLength(resp === 3 ? r.v.length : r.v.length * 2);
+      for (const [k, v] of r.v) n += encodedLength(k, resp) + encodedLength(v, resp);
+      return n;
+    }
+    case 'double': {
+      const d = (r.text ?? formatDouble(r.v)).length;
+      return resp === 3 ? d + 3 : bulkLength(d);
+    }
+    case 'bool':
+      return 4;
+    case 'bignum':
+      return resp === 3 ? r.v.length + 3 : bulkLength(r.v.length);
+    case 'verbatim':
+      return resp === 3 ? bulkLength(r.v.length + 4) : bulkLength(r.v.length);
+    case 'pinned':
+      return encodedLength(r.v, r.resp);
+    case 'attr': {
+      if (resp === 2) return encodedLength(r.v, resp);
+      let n = headerLength(r.attrs.length);
+      for (const [k, v] of r.attrs) n += encodedLength(k, resp) + encodedLength(v, resp);
+      return n + encodedLength(r.v, resp);
+    }
+  }
+}
+
+/** `<type><count>\r\n` */
+function headerLength(count: number): number {
+  return String(count).length + 3;
+}
+
+/** `$<len>\r\n<data>\r\n` */
+function bulkLength(len: number): number {
+  return headerLength(len) + len + 2;
+}
+
+function listLength(items: readonly Reply[], resp: RespVersion): number {
+  let n = headerLength(items.length);
+  for (const it of items) n += encodedLength(it, resp);
+  return n;
+}

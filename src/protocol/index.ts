@@ -1,6 +1,6 @@
 export { R, isError } from './reply.js';
 export type { Bytes, Reply, ErrorReply } from './reply.js';
-export { encode } from './encoder.js';
+export { encode, encodedLength } from './encoder.js';
 export type { RespVersion } from './encoder.js';
 export { RequestDecoder, splitArgs, INLINE_MAX_SIZE } from './decoder.js';
 export type { DecodeResult, DecoderLimits } from './decoder.js';

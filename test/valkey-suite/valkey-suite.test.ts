@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { compareRatchet, parseRuntestOutput, readmeTable } from '../../scripts/valkey-suite.js';
+import { compareRatchet, hangingTest, parseRuntestOutput, readmeTable } from '../../scripts/valkey-suite.js';
 
 const green = (s: string) => `\u001b[0;32;49m${s}\u001b[0m`;
 
@@ -37,6 +37,30 @@ describe('parseRuntestOutput', () => {
     ]);
     expect(tests[1]!.ms).toBe(12);
     expect(tests[2]!.detail).toBe('Expected 1 == 2 (context: type eval line 3)');
+  });
+});
+
+describe('hangingTest', () => {
+  const red = (t: string) => `\u001b[0;31;49m${t}\u001b[0m`;
+  test('names the test runtest --timeout stopped, from its closing list', () => {
+    const out = [
+      `[${green('ok')}]: Pub/Sub PING on RESP2 (1 ms)`,
+      `[${red('TIMEOUT')}]: clients state report follows.`,
+      'sock6 => (IN PROGRESS) PubSub messages with CLIENT REPLY OFF',
+      'Killing still running Valkey server 123',
+      'The End',
+      '',
+      'The following tests failed:',
+      '',
+      `*** [${red('TIMEOUT')}]: PubSub messages with CLIENT REPLY OFF in tests/unit/pubsub.tcl`,
+      'Cleanup: may take some time... OK',
+    ].join('\n');
+    expect(hangingTest(out)).toBe('PubSub messages with CLIENT REPLY OFF');
+  });
+  test('nothing when the file ran to its end or failed otherwise', () => {
+    const out = [`[${red('err')}]: X in tests/unit/pubsub.tcl`, '', 'The following tests failed:', '',
+      `*** [${red('err')}]: X in tests/unit/pubsub.tcl`].join('\n');
+    expect(hangingTest(out)).toBeUndefined();
   });
 });
 

@@ -536,6 +536,7 @@ export const connectionCommands: CommandGroup = {
 
   auth(ctx, argv) {
     if (argv.length > 3) throw Err.syntax();
+    ctx.redact(1);
     let user: Bytes;
     let pass: Bytes;
     if (argv.length === 2) {
@@ -547,6 +548,7 @@ export const connectionCommands: CommandGroup = {
     } else {
       user = argv[1]!;
       pass = argv[2]!;
+      ctx.redact(2);
     }
     if (!authenticate(ctx.engine, ctx.client, user, pass)) throw Err.raw(WRONGPASS);
     return R.ok;
@@ -566,6 +568,8 @@ export const connectionCommands: CommandGroup = {
       const more = argv.length - 1 - j;
       const opt = argv[j]!;
       if (isToken(opt, 'AUTH') && more >= 2) {
+        ctx.redact(j + 1);
+        ctx.redact(j + 2);
         auth = [argv[j + 1]!, argv[j + 2]!];
         j += 2;
       } else if (isToken(opt, 'SETNAME') && more) {

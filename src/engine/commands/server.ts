@@ -5,11 +5,14 @@
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
-import type { CommandGroup } from '../command.js';
+import type { CommandEntry, CommandGroup } from '../command.js';
+import type { CommandLogType } from '../commandlog.js';
+import { LatencyMonitor, sparkline, type TimeSeries } from '../latency.js';
+import { latencyDoctor } from '../latency-doctor.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
-import { helpReply } from '../help.js';
+import { helpReply, subcommandSyntaxError } from '../help.js';
 import { memoryUsage } from '../memory/usage.js';
 import { restore } from './generic.js';
 import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
@@ -229,6 +232,136 @@ function longDoubleAsFloat(s: Bytes): number {
   return Math.fround(v);
 }
 
+// ------------------------------------------- SLOWLOG / COMMANDLOG / LATENCY ---
+
+const SLOWLOG_HELP = [
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+];
+
+const COMMANDLOG_HELP = [
+  'GET <count> <type>',
+  '    Return top <count> entries of the specified <type> from the commandlog (-1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp,',
+  '        time in microseconds for type of slow,',
+  '        or size in bytes for type of large-request,',
+  '        or size in bytes for type of large-reply',
+  '    arguments array, client IP and port,',
+  '    client name',
+  'LEN <type>',
+  '    Return the length of the specified type of commandlog.',
+  'RESET <type>',
+  '    Reset the specified type of commandlog.',
+];
+
+const LATENCY_HELP = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+];
+
+/** A GET count: -1 means all (getRangeLongFromObjectOrReply from -1 to LONG_MAX). */
+function logCount(arg: Bytes, len: number): number {
+  const v = parseLongLong(arg);
+  if (v === null || v < -1n) throw Err.generic('count should be greater than or equal to -1');
+  return v === -1n || v > BigInt(Math.min(len, Number.MAX_SAFE_INTEGER)) ? len : Number(v);
+}
+
+function commandLogType(arg: Bytes): CommandLogType {
+  const t = arg.toLowerCase();
+  if (t === 'slow' || t === 'large-request' || t === 'large-reply') return t;
+  throw Err.generic('type should be one of the following: slow, large-request, large-reply');
+}
+
+function commandLogReply(ctx: Context, type: CommandLogType, count: number): Reply {
+  return R.array(ctx.engine.commandLog.get(type, count).map((e) => R.array([
+    R.int(e.id), R.int(e.time), R.int(e.value), R.bulks(e.argv), R.bulk(e.peer), R.bulk(e.name),
+  ])));
+}
+
+/** lookupCommandBySds: "name" or "container|sub". */
+function commandByFullName(ctx: Context, name: Bytes): CommandEntry | undefined {
+  const parts = name.toLowerCase().split('|');
+  if (parts.length > 2) return undefined;
+  const base = ctx.engine.commands.get(parts[0]!);
+  return parts.length === 1 ? base : base?.subcommands?.get(parts[1]!);
+}
+
+function histogramEntry(ctx: Context, cmd: CommandEntry): [Reply, Reply] | undefined {
+  const h = ctx.engine.latency.histogram(cmd);
+  if (!h) return undefined;
+  return [R.bulk(cmd.fullname), R.map([
+    [R.bulk('calls'), R.int(h.total)],
+    [R.bulk('histogram_usec'), R.map(h.cdf().map(([us, n]) => [R.int(us), R.int(n)] as const))],
+  ])];
+}
+
+function latencyHistogram(ctx: Context, argv: readonly Bytes[]): Reply {
+  const out: [Reply, Reply][] = [];
+  const add = (cmd: CommandEntry) => {
+    const e = histogramEntry(ctx, cmd);
+    if (e) out.push(e);
+  };
+  if (argv.length === 2) {
+    const visit = (cmd: CommandEntry) => {
+      add(cmd);
+      if (cmd.subcommands) for (const sub of cmd.subcommands.values()) visit(sub);
+    };
+    for (const cmd of ctx.engine.commands.values()) visit(cmd);
+  } else {
+    for (const name of argv.slice(2)) {
+      const cmd = commandByFullName(ctx, name);
+      if (!cmd) continue;
+      add(cmd);
+      if (cmd.subcommands) for (const sub of cmd.subcommands.values()) add(sub);
+    }
+  }
+  return R.map(out);
+}
+
+/** latencyCommandGenSparkeline: the event's samples as an 80-column graph labelled with their age. */
+function latencyGraph(ctx: Context, event: string, ts: TimeSeries): string {
+  const now = Math.floor(ctx.engine.clock.now() / 1000);
+  const samples = LatencyMonitor.samples(ts);
+  let min = 0;
+  let max = 0;
+  samples.forEach((s, i) => {
+    if (i === 0) min = max = s.latency;
+    else {
+      if (s.latency > max) max = s.latency;
+      if (s.latency < min) min = s.latency;
+    }
+  });
+  const age = (t: number): string => {
+    const elapsed = now - t;
+    if (elapsed < 60) return `${elapsed}s`;
+    if (elapsed < 3600) return `${Math.trunc(elapsed / 60)}m`;
+    if (elapsed < 3600 * 24) return `${Math.trunc(elapsed / 3600)}h`;
+    return `${Math.trunc(elapsed / (3600 * 24))}d`;
+  };
+  return `${event} - high ${max} ms, low ${min} ms (all time high ${ts.max} ms)\n` + '-'.repeat(80) + '\n'
+    + sparkline(samples.map((s) => ({ value: s.latency, label: age(s.time) })), 80, 4);
+}
+
 // --------------------------------------------------------------- commands ---
 
 export const serverCommands: CommandGroup = {
@@ -306,6 +439,57 @@ export const serverCommands: CommandGroup = {
 
   lolwut,
 
+  // --- SLOWLOG, COMMANDLOG, LATENCY ---
+
+  'slowlog|help': (_ctx, argv) => helpReply(argv[0]!, SLOWLOG_HELP),
+  'slowlog|len': (ctx) => R.int(ctx.engine.commandLog.len('slow')),
+  'slowlog|reset'(ctx) {
+    ctx.engine.commandLog.reset('slow');
+    return R.ok;
+  },
+  'slowlog|get'(ctx, argv) {
+    if (argv.length > 3) throw subcommandSyntaxError(argv);
+    return commandLogReply(ctx, 'slow', argv.length === 3 ? logCount(argv[2]!, ctx.engine.commandLog.len('slow')) : 10);
+  },
+
+  'commandlog|help': (_ctx, argv) => helpReply(argv[0]!, COMMANDLOG_HELP),
+  'commandlog|len': (ctx, argv) => R.int(ctx.engine.commandLog.len(commandLogType(argv[2]!))),
+  'commandlog|reset'(ctx, argv) {
+    ctx.engine.commandLog.reset(commandLogType(argv[2]!));
+    return R.ok;
+  },
+  'commandlog|get'(ctx, argv) {
+    // The count is checked before the type, as Valkey does.
+    const count = logCount(argv[2]!, Infinity);
+    const type = commandLogType(argv[3]!);
+    return commandLogReply(ctx, type, Math.min(count, ctx.engine.commandLog.len(type)));
+  },
+
+  'latency|help': (_ctx, argv) => helpReply(argv[0]!, LATENCY_HELP),
+  'latency|history'(ctx, argv) {
+    const ts = ctx.engine.latency.events.get(argv[2]!);
+    return R.array(ts ? LatencyMonitor.samples(ts).map((s) => R.array([R.int(s.time), R.int(s.latency)])) : []);
+  },
+  'latency|latest'(ctx) {
+    return R.array([...ctx.engine.latency.events].map(([event, ts]) => {
+      const last = LatencyMonitor.latest(ts);
+      return R.array([R.bulk(event), R.int(last.time), R.int(last.latency), R.int(ts.max), R.int(ts.sum), R.int(ts.cnt)]);
+    }));
+  },
+  'latency|graph'(ctx, argv) {
+    const ts = ctx.engine.latency.events.get(argv[2]!);
+    if (!ts) throw Err.generic(`No samples available for event '${argv[2]!}'`);
+    return R.verbatim(latencyGraph(ctx, argv[2]!, ts));
+  },
+  'latency|doctor': (ctx) => R.verbatim(latencyDoctor(ctx.engine)),
+  'latency|reset'(ctx, argv) {
+    if (argv.length === 2) return R.int(ctx.engine.latency.reset());
+    let n = 0;
+    for (const e of argv.slice(2)) n += ctx.engine.latency.reset(e);
+    return R.int(n);
+  },
+  'latency|histogram': latencyHistogram,
+
   // --- CONFIG ---
 
   'config|help': (_ctx, argv) => helpReply(argv[0]!, CONFIG_HELP),
@@ -327,7 +511,11 @@ export const serverCommands: CommandGroup = {
   'config|set'(ctx, argv) {
     if (argv.length & 1) throw Err.syntax();
     const pairs: [string, string][] = [];
-    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
+    for (let i = 2; i < argv.length; i += 2) {
+      pairs.push([argv[i]!, argv[i + 1]!]);
+      // Every sensitive value is hidden, even when the command fails on another pair.
+      if (ctx.engine.config.isSensitive(argv[i]!)) ctx.redact(i + 1);
+    }
     ctx.engine.config.setMany(pairs);
     return R.ok;
   },
@@ -354,6 +542,7 @@ export const serverCommands: CommandGroup = {
       if (c.subcommands) for (const sub of c.subcommands.values()) visit(sub as typeof c);
     };
     for (const c of e.commands.values()) visit(c);
+    e.latency.resetHistograms();
     // Valkey counts a command once it has run: RESETSTAT itself is the first one counted after the reset.
     ctx.cmd.stats.calls = 1;
     s.commandsProcessed = 1;
