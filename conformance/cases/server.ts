@@ -111,6 +111,9 @@ example(['time', 'lastsave'], 'TIME and LASTSAVE', [
 example('lolwut', 'LOLWUT errors', [
   [['LOLWUT', 'VERSION', 'x'], notInt],
 ]);
+example('role', 'ROLE of a primary without replicas', [
+  [['ROLE'], ['master', 0, []]],
+]);
 example('save', 'SAVE', [
   [['SAVE'], ok],
 ]);

@@ -313,3 +313,8 @@ describe('server: pipelines of server commands', () => {
   const d = useDifferential();
   test('a pipeline of server commands', () => d.check([raw(wire('DBSIZE') + wire('SET', 'p', '1') + wire('DBSIZE') + wire('FLUSHDB') + wire('DBSIZE'), 5), unordered('CONFIG', 'GET', 'maxmemory*')]));
 });
+
+describe('server: ROLE', () => {
+  const d = useDifferential();
+  test('a standalone primary without replicas, and extra arguments', () => d.check([['ROLE'], ['SET', 'k', 'v'], ['role'], ['ROLE', 'x'], ['MULTI'], ['ROLE'], ['EXEC']]));
+});

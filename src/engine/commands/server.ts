@@ -439,6 +439,9 @@ export const serverCommands: CommandGroup = {
 
   lolwut,
 
+  // roleCommand for a primary without replicas (the cluster gives replicas their own answer).
+  role: () => R.array([R.bulk('master'), R.int(0), R.emptyArray]),
+
   // --- SLOWLOG, COMMANDLOG, LATENCY ---
 
   'slowlog|help': (_ctx, argv) => helpReply(argv[0]!, SLOWLOG_HELP),
