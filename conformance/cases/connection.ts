@@ -36,6 +36,15 @@ example(['client|setname', 'client|getname'], 'CLIENT SETNAME and GETNAME', [
   [['CLIENT', 'SETNAME', ''], ok],
   [['CLIENT', 'GETNAME'], null],
 ]);
+example('client|import-source', 'CLIENT IMPORT-SOURCE', [
+  [['CLIENT', 'IMPORT-SOURCE', 'ON'], err('ERR Server is not in import mode')],
+  [['CLIENT', 'IMPORT-SOURCE', 'OFF'], ok],
+  [['CONFIG', 'SET', 'import-mode', 'yes'], ok],
+  [['CLIENT', 'IMPORT-SOURCE', 'maybe'], syntaxErr],
+  [['CLIENT', 'IMPORT-SOURCE', 'on'], ok],
+  [['CLIENT', 'IMPORT-SOURCE', 'off'], ok],
+  [['CONFIG', 'SET', 'import-mode', 'no'], ok],
+]);
 example('client|setinfo', 'CLIENT SETINFO', [
   [['CLIENT', 'SETINFO', 'LIB-NAME', 'mylib'], ok],
   [['CLIENT', 'SETINFO', 'LIB-VER', '1.0'], ok],

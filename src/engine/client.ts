@@ -54,6 +54,8 @@ export class Client implements Watcher {
   dropReplies = 0;
   noEvict = false;
   noTouch = false;
+  /** CLIENT IMPORT-SOURCE ON (import mode): this client sees expired keys as live (flag I). */
+  importSource = false;
   capa = new Set<string>();
   /** Set while the client waits in a blocking command. */
   blocked: { cmd: string; cancel(): void } | null = null;

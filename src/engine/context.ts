@@ -61,7 +61,7 @@ export class Context {
 
   /** lookupKeyWrite: like read() without hit/miss stats or 'keymiss'. */
   write(key: Bytes, type?: ValueType, db: Keyspace = this.db, flags = LOOKUP_NONE): Entry | undefined {
-    const e = db.lookup(key, this.now);
+    const e = db.lookup(key, this.now, true);
     if (e === undefined) return undefined;
     if ((flags & LOOKUP_NOTOUCH) === 0) this.touchEntry(e);
     if (type !== undefined && e.type !== type) throw Err.wrongType();
@@ -95,6 +95,16 @@ export class Context {
   /** notifyKeyspaceEvent (class is Valkey's flag letter: 'g', '$', 'x'...). */
   notify(cls: string, event: string, key: Bytes, db: Keyspace = this.db): void {
     this.engine.notifyKeyspaceEvent(cls, event, key, db.id);
+  }
+
+  /**
+   * checkAlreadyExpired: an absolute expiry at or before the command's time
+   * snapshot deletes the key at once, except in import mode, where the key
+   * keeps it (the import source deletes it later).
+   */
+  alreadyExpired(ms: bigint | number): boolean {
+    if (this.engine.config.getBool('import-mode')) return false;
+    return typeof ms === 'number' ? ms <= this.now : ms <= BigInt(this.now);
   }
 
   /** redactClientCommandArgument: argv[i] shows as "(redacted)" in the command log. */

@@ -12,7 +12,7 @@ import { CONFIG_PARAMS } from './config-params.js';
 import { dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
-import { Keyspace } from './keyspace/keyspace.js';
+import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
@@ -115,6 +115,10 @@ export class Engine {
   private servingReady = false;
   private readonly listeners: KeyspaceEventListener[] = [];
   private readonly blockedIndex = new Map<Client, Blocked>();
+  /** The client whose command runs now (server.current_client). */
+  private currentClient: Client | null = null;
+  /** import-mode, followed live: leaving it re-arms active expiry. */
+  private readonly importMode: { on: boolean };
 
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
@@ -126,12 +130,16 @@ export class Engine {
     this.lfu = this.config.live(LFU_PARAMS, readLfuSettings);
     this.setLimits = this.config.live(SET_LIMIT_PARAMS, readSetLimits);
     this.zsetLimits = this.config.live(ZSET_LIMIT_PARAMS, readZsetLimits);
+    this.importMode = this.config.live(['import-mode'], (c) => ({ on: c.getBool('import-mode') }));
+    // Leaving import mode resumes active expiry.
+    this.config.onChange('import-mode', () => this.armExpiry());
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     const n = this.config.getInt('databases');
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
       added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
       itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean) => this.onItemsExpired(db, key, n, deleted),
+      expirePolicy: (write: boolean) => this.expirePolicy(write),
     };
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
     this.startedAt = this.clock.now();
@@ -184,9 +192,31 @@ export class Engine {
    * when no reply is to be sent (CLIENT REPLY OFF / SKIP).
    */
   execute(client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
-    const r = dispatch(this, client, argv);
-    this.afterCommand();
-    return r;
+    const outer = this.currentClient;
+    this.currentClient = client;
+    try {
+      const r = dispatch(this, client, argv);
+      this.afterCommand();
+      return r;
+    } finally {
+      this.currentClient = outer;
+    }
+  }
+
+  /**
+   * getExpirationPolicyWithFlags: in import mode (a primary fed by an import
+   * source) an expired key is kept, hidden from reads but deleted by writes,
+   * and the import source sees it as if it had not expired.
+   */
+  private expirePolicy(write: boolean): ExpirePolicy {
+    if (!this.importMode.on) return 'delete';
+    if (this.currentClient?.importSource) return 'ignore';
+    return write ? 'delete' : 'keep';
+  }
+
+  /** Active expiry runs except in import mode (databasesCron). */
+  private get activeExpiry(): boolean {
+    return !this.importMode.on;
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
@@ -267,11 +297,13 @@ export class Engine {
 
   /** Active expiry: remove every due key now. */
   expireDue(): void {
+    if (!this.activeExpiry) return;
     const now = this.clock.now();
     for (const db of this.dbs) if (db.nextDeadline() <= now) db.expireDue(now);
   }
 
   private armExpiry(): void {
+    if (!this.activeExpiry) return;
     let next = Infinity;
     for (const db of this.dbs) {
       const t = db.nextDeadline();

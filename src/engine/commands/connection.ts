@@ -75,6 +75,7 @@ function clientFlags(c: Client): string {
   if (c.readonly) f += 'r';
   if (c.noEvict) f += 'e';
   if (c.noTouch) f += 'T';
+  if (c.importSource) f += 'I';
   return f || 'N';
 }
 
@@ -387,6 +388,7 @@ function resetClient(ctx: Context): void {
   c.replyMode = 'on';
   c.noTouch = false;
   c.noEvict = false;
+  c.importSource = false;
 }
 
 // ------------------------------------------------------------ commands ---
@@ -519,6 +521,14 @@ export const connectionCommands: CommandGroup = {
 
   quit(ctx) {
     ctx.client.closing = true;
+    return R.ok;
+  },
+
+  'client|import-source'(ctx, argv) {
+    const on = isToken(argv[2]!, 'ON');
+    if (!ctx.engine.config.getBool('import-mode') && !isToken(argv[2]!, 'OFF')) throw Err.generic('Server is not in import mode');
+    if (!on && !isToken(argv[2]!, 'OFF')) throw Err.syntax();
+    ctx.client.importSource = on;
     return R.ok;
   },
 

@@ -229,11 +229,8 @@ function scan(ctx: Context, argv: readonly Bytes[]): Reply {
     if (e === undefined) continue;
     if (type !== undefined && e.type !== type) continue;
     if (pattern !== undefined && !globMatch(pattern, k)) continue;
-    // An expired key that passed the filters is deleted on the way (expireIfNeeded).
-    if (db.isExpired(e, ctx.now)) {
-      db.deleteExpired(k);
-      continue;
-    }
+    // An expired key that passed the filters goes on the way (expireIfNeeded, as the expiry policy says).
+    if (db.lookup(k, ctx.now) === undefined) continue;
     out.push(R.bulk(k));
   }
   return R.array([R.bulk(String(step.next)), R.array(out)]);
@@ -243,12 +240,13 @@ function randomkey(ctx: Context): Reply {
   const db = ctx.db;
   const rng = ctx.engine.rng;
   const pick = (n: number) => rng.int(n);
+  let tries = 100;
   while (true) {
     const k = db.randomKey(pick);
     if (k === undefined) return R.null;
-    const e = db.peek(k)!;
-    if (db.isExpired(e, ctx.now)) {
-      db.deleteExpired(k);
+    if (db.lookup(k, ctx.now) === undefined) {
+      // Kept though expired (import mode): when every key is volatile, Valkey gives up after 100 tries and returns one.
+      if (db.peek(k) !== undefined && db.size === db.volatileCount && --tries === 0) return R.bulk(k);
       continue;
     }
     return R.bulk(k);
@@ -295,8 +293,8 @@ function expire(ctx: Context, argv: readonly Bytes[], basetime: bigint, seconds:
     if (flags & GT && (current === -1n || when <= current)) return R.int(0);
     if (flags & LT && current !== -1n && when >= current) return R.int(0);
   }
-  if (when <= BigInt(ctx.now)) {
-    // A time in the past deletes the key, reported as expired.
+  // A time in the past deletes the key, reported as expired.
+  if (ctx.alreadyExpired(when)) {
     ctx.db.deleteExpired(key);
     ctx.modified(key);
     ctx.dirty();

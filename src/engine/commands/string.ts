@@ -102,11 +102,6 @@ function expireMs(ctx: Context, arg: Bytes, flags: number): bigint | number {
   return ms;
 }
 
-/** checkAlreadyExpired: an absolute time at or before the command's time snapshot. */
-function alreadyExpired(ctx: Context, ms: bigint | number): boolean {
-  return typeof ms === 'number' ? ms <= ctx.now : ms <= BigInt(ctx.now);
-}
-
 /** deleteExpiredKeyFromOverwriteAndPropagate: the key goes as if it expired. */
 function deleteAsExpired(ctx: Context, key: Bytes): void {
   ctx.db.deleteExpired(key);
@@ -145,7 +140,7 @@ function setGeneric(
     if (existing.value !== cmp) return getResult ?? abortReply;
   }
   if (((flags & F_NX) && found) || ((flags & F_XX) && !found)) return getResult ?? abortReply;
-  if (expire !== undefined && alreadyExpired(ctx, ms)) {
+  if (expire !== undefined && ctx.alreadyExpired(ms)) {
     if (found) deleteAsExpired(ctx, key);
     return getResult ?? R.ok;
   }
@@ -330,7 +325,7 @@ export const stringCommands: CommandGroup = {
     const e = ctx.read(key, 'string');
     if (!e) return R.null;
     const reply = R.bulk(e.value as Bytes);
-    if ((x.flags & (F_PXAT | F_EXAT)) && alreadyExpired(ctx, ms)) {
+    if ((x.flags & (F_PXAT | F_EXAT)) && ctx.alreadyExpired(ms)) {
       deleteAsExpired(ctx, key);
     } else if (x.expire !== undefined) {
       ctx.db.setExpire(e, key, ms);

@@ -122,7 +122,17 @@ export interface KeyspaceHooks {
    * when that emptied the value and the key went with it.
    */
   itemsExpired?(db: Keyspace, key: Bytes, count: number, deleted: boolean): void;
+  /**
+   * What a logically expired key is for the command running now (Valkey's
+   * getExpirationPolicyWithFlags), asked only once a key's time has passed:
+   * 'delete' it (the default), 'keep' it stored but hidden (import mode,
+   * later replicas), or 'ignore' its expiry (the import source). `write`
+   * for lookupKeyWrite, which deletes even where reads keep.
+   */
+  expirePolicy?(write: boolean): ExpirePolicy;
 }
+
+export type ExpirePolicy = 'delete' | 'keep' | 'ignore';
 
 /**
  * A value whose items expire on their own (hash fields with TTLs). The
@@ -184,17 +194,25 @@ export class Keyspace {
     return this.d.map.get(key);
   }
 
-  /** Valkey's timestamp test: a key is expired once `now` is past its expiry. */
+  /**
+   * objectIsExpired: a key is expired once `now` is past its expiry, unless
+   * the running command ignores expiry (the import source).
+   */
   isExpired(e: Entry, now: number): boolean {
-    return e.expireAt !== 0 && now > e.expireAt;
+    return e.expireAt !== 0 && now > e.expireAt && this.hooks.expirePolicy?.(false) !== 'ignore';
   }
 
-  /** The live entry; a logically expired key is deleted first (expireIfNeeded). */
-  lookup(key: Bytes, now: number): Entry | undefined {
+  /**
+   * The live entry; a logically expired key is deleted first (expireIfNeeded),
+   * or only hidden, or seen, as the expiry policy says.
+   */
+  lookup(key: Bytes, now: number, write = false): Entry | undefined {
     const e = this.d.map.get(key);
     if (e === undefined) return undefined;
     if (e.expireAt !== 0 && now > e.expireAt) {
-      this.expireKey(key);
+      const policy = this.hooks.expirePolicy?.(write) ?? 'delete';
+      if (policy === 'ignore') return e;
+      if (policy === 'delete') this.expireKey(key);
       return undefined;
     }
     return e;
@@ -280,7 +298,8 @@ export class Keyspace {
 
   /**
    * Sets an absolute expiry (ms). The caller has checked that `at` is in the
-   * future. A bigint keeps values beyond 2^53 exact for PEXPIRETIME.
+   * future (or, in import mode, keeps a past one). A bigint keeps values
+   * beyond 2^53 exact for PEXPIRETIME.
    */
   setExpire(e: Entry, key: Bytes, at: number | bigint): void {
     let ms: number;
@@ -290,6 +309,11 @@ export class Keyspace {
     } else {
       ms = at;
       e.expireExact = undefined;
+    }
+    if (ms === 0) {
+      // Epoch 0 is a real expiry (import mode keeps past times): expireAt 0 means none, so a value just below it stands in.
+      ms = -Number.MIN_VALUE;
+      e.expireExact = 0n;
     }
     const added = e.expireAt === 0;
     if (added) this.d.expiresCount++;
