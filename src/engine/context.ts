@@ -88,6 +88,7 @@ export class Context {
 
   /** signalModifiedKey: WATCHers of the key see it changed. */
   modified(key: Bytes, db: Keyspace = this.db): void {
+    this.engine.evictor.modified(db.peek(key));
     db.touch(key);
     this.engine.keyReady(db, key);
   }

@@ -5,6 +5,7 @@
  */
 import { R, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import { requestLength } from './commandlog.js';
+import { OOM_ERROR } from './eviction.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
 import { Context } from './context.js';
@@ -44,6 +45,8 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
+  // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
+  if (!engine.evictor.perform(engine.clock.now()) && deniedOnOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -127,6 +130,12 @@ function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, r
   }
   countError(engine, reply.v);
   return reply;
+}
+
+/** is_denyoom_command: the command's flags, or for EXEC those of the commands it queued. */
+function deniedOnOom(client: Client, cmd: CommandEntry): boolean {
+  if (cmd.flags.has('denyoom')) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('denyoom'));
 }
 
 /** Counts an error reply for INFO stats and errorstats. */

@@ -15,6 +15,7 @@ import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
+import { Evictor } from './eviction.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
@@ -101,6 +102,8 @@ export class Engine {
   readonly commandLog: CommandLog;
   /** LATENCY: events above latency-monitor-threshold, and per-command histograms. */
   readonly latency: LatencyMonitor;
+  /** maxmemory: the used-memory estimate and eviction. */
+  readonly evictor: Evictor;
   readonly process: { tcpPort: number; pid: number; executable: string };
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
@@ -152,6 +155,7 @@ export class Engine {
     this.counters = createServerCounters(this);
     this.commandLog = new CommandLog(this.config);
     this.latency = new LatencyMonitor(this.config);
+    this.evictor = new Evictor(this);
   }
 
   get databases(): number {
@@ -212,6 +216,13 @@ export class Engine {
     if (!this.importMode.on) return 'delete';
     if (this.currentClient?.importSource) return 'ignore';
     return write ? 'delete' : 'keep';
+  }
+
+  /** deleteEvictedKeyAndPropagate: the key goes, its WATCHers see it change, 'evicted' fires. */
+  evictKey(db: Keyspace, key: Bytes): void {
+    db.delete(key);
+    db.touch(key);
+    this.notifyKeyspaceEvent('e', 'evicted', key, db.id);
   }
 
   /** Active expiry runs except in import mode (databasesCron). */

@@ -7,6 +7,7 @@ import { release, totalmem, type as osType } from 'node:os';
 import type { Bytes } from '../protocol/index.js';
 import type { Context } from './context.js';
 import type { Engine } from './engine.js';
+import { CLIENT_MEMORY, STARTUP_MEMORY } from './eviction.js';
 
 export const VALKEY_VERSION = '9.1.2';
 export const REDIS_VERSION = '7.2.4';
@@ -86,12 +87,9 @@ export function fixedN(x: number, digits: number): string {
 
 /** A rough memory estimate: the numbers only need to move sensibly. */
 export function estimateMemory(engine: Engine): { used: number; dataset: number; overhead: number; startup: number } {
-  let keys = 0;
-  for (const db of engine.allDbs()) keys += db.size;
-  const startup = 927232;
-  const clients = engine.clients.size * 20480;
-  const dataset = keys * 96;
-  const overhead = startup + clients + keys * 24;
+  const startup = STARTUP_MEMORY;
+  const overhead = startup + engine.clients.size * CLIENT_MEMORY;
+  const dataset = engine.evictor.datasetMemory();
   return { used: overhead + dataset, dataset, overhead, startup };
 }
 
@@ -348,7 +346,7 @@ const SECTIONS: Section[] = [
         'expired_keys_with_volatile_items_stale_perc:0.00',
         'expired_time_cap_reached_count:0',
         'expire_cycle_cpu_milliseconds:0',
-        'evicted_keys:0',
+        `evicted_keys:${e.evictor.evictedKeys}`,
         'evicted_clients:0',
         'evicted_scripts:0',
         'total_eviction_exceeded_time:0',

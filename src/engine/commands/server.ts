@@ -529,6 +529,7 @@ export const serverCommands: CommandGroup = {
     const s = e.stats;
     s.connectionsReceived = 0;
     s.expiredKeys = 0;
+    e.evictor.evictedKeys = 0;
     s.expiredFields = 0;
     s.keyspaceHits = 0;
     s.keyspaceMisses = 0;
