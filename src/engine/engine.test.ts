@@ -128,3 +128,42 @@ describe('seeded randomness', () => {
     expect(picks(b)).toEqual(picks(a));
   });
 });
+
+describe('timeout: idle clients are closed on the engine clock', () => {
+  function client(engine: Engine) {
+    const state = { closed: false };
+    const c = engine.connect({ addr: '127.0.0.1:1', laddr: '127.0.0.1:2', fd: 7 }, { deliver: () => {}, close: () => { state.closed = true; } });
+    const run = (...argv: string[]) => engine.execute(c, argv);
+    return { state, run };
+  }
+
+  test('after more than `timeout` whole seconds without a command; blocked clients stay', () => {
+    const clock = new VirtualClock({ start: 1_000_000_000_000 });
+    const engine = new Engine({ clock });
+    const idle = client(engine);
+    const busy = client(engine);
+    const blocked = client(engine);
+    idle.run('CONFIG', 'SET', 'timeout', '2');
+    expect(blocked.run('BLPOP', 'nothing', '0')).toBe(BLOCKED);
+    for (let s = 0; s < 5; s++) {
+      clock.advance(1000);
+      busy.run('PING');
+    }
+    expect([idle.state.closed, busy.state.closed, blocked.state.closed]).toEqual([true, false, false]);
+    engine.close();
+  });
+
+  test('timeout 0 (the default) closes no one, and setting it later starts the check', () => {
+    const clock = new VirtualClock({ start: 1_000_000_000_000 });
+    const engine = new Engine({ clock });
+    const a = client(engine);
+    clock.advance(3_600_000);
+    expect(a.state.closed).toBe(false);
+    a.run('CONFIG', 'SET', 'timeout', '1');
+    clock.advance(1500);
+    expect(a.state.closed).toBe(false);
+    clock.advance(1000);
+    expect(a.state.closed).toBe(true);
+    engine.close();
+  });
+});

@@ -118,6 +118,8 @@ export class Engine {
   private servingReady = false;
   private readonly listeners: KeyspaceEventListener[] = [];
   private readonly blockedIndex = new Map<Client, Blocked>();
+  /** The idle-client check of `timeout`, while armed. */
+  private idleTimer: Timer | undefined;
   /** The client whose command runs now (server.current_client). */
   private currentClient: Client | null = null;
   /** import-mode, followed live: leaving it re-arms active expiry. */
@@ -136,6 +138,7 @@ export class Engine {
     this.importMode = this.config.live(['import-mode'], (c) => ({ on: c.getBool('import-mode') }));
     // Leaving import mode resumes active expiry.
     this.config.onChange('import-mode', () => this.armExpiry());
+    this.config.onChange('timeout', () => this.armIdleCheck());
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     const n = this.config.getInt('databases');
     const hooks = {
@@ -181,7 +184,30 @@ export class Engine {
     const c = new Client(this.nextClientId++, conn, sink, this.clock.now(), this.authRequired);
     this.clients.set(c.id, c);
     this.stats.connectionsReceived++;
+    this.armIdleCheck();
     return c;
+  }
+
+  /**
+   * clientsCronHandleTimeout, once a second while `timeout` is set: a client
+   * idle for more than that many whole seconds is closed, unless it is
+   * blocked or subscribed.
+   */
+  private armIdleCheck(): void {
+    if (this.idleTimer !== undefined || this.config.getInt('timeout') === 0 || this.clients.size === 0) return;
+    this.idleTimer = this.clock.schedule(this.clock.now() + 1000, () => {
+      this.idleTimer = undefined;
+      const max = this.config.getInt('timeout');
+      const now = Math.floor(this.clock.now() / 1000);
+      for (const c of [...this.clients.values()]) {
+        if (max === 0 || c.blocked !== null || c.inPubSub || c.closing) continue;
+        if (now - Math.floor(c.lastInteraction / 1000) > max) {
+          c.closing = true;
+          c.sink.close();
+        }
+      }
+      this.armIdleCheck();
+    });
   }
 
   disconnect(c: Client): void {
@@ -338,6 +364,8 @@ export class Engine {
 
   /** Stops timers (server shutdown). */
   close(): void {
+    this.idleTimer?.cancel();
+    this.idleTimer = undefined;
     this.expiryTimer?.cancel();
     this.expiryTimer = undefined;
     this.expiryTimerAt = Infinity;

@@ -395,3 +395,26 @@ describe('connection: a subscribed client', () => {
     expect(out[1]).toEqual(out[0]);
   });
 });
+
+describe('timeout: idle clients', () => {
+  const d = useDifferential();
+  test('a connection idle for more than `timeout` seconds is closed; a subscribed-free, active one is not', async () => {
+    if (!d.available) return;
+    const run = async (which: 'oracle' | 'mock') => {
+      const admin = await d.connect(which);
+      await admin.send(['CONFIG', 'SET', 'timeout', '1']);
+      const idle = await d.connect(which);
+      const active = await d.connect(which);
+      const pinger = setInterval(() => { active.send(['PING']).catch(() => {}); }, 300);
+      await new Promise((r) => setTimeout(r, 3500));
+      clearInterval(pinger);
+      const result = [idle.isClosed, active.isClosed];
+      await active.send(['CONFIG', 'SET', 'timeout', '0']);
+      for (const c of [admin, idle, active]) c.close();
+      return result;
+    };
+    const [o, m] = await Promise.all([run('oracle'), run('mock')]);
+    expect(m).toEqual(o);
+    expect(o).toEqual([true, false]);
+  }, 10_000);
+});
