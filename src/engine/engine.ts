@@ -47,6 +47,8 @@ export interface EngineStats {
   dirty: number;
   errorReplies: number;
   rejectedCalls: number;
+  /** Connections refused by maxclients (INFO stats rejected_connections). */
+  rejectedConnections: number;
   /** "ERR" → count, for INFO errorstats. */
   errors: Map<string, number>;
   lastSave: number;
@@ -153,7 +155,7 @@ export class Engine {
     this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
     this.stats = {
       connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, keyspaceHits: 0, keyspaceMisses: 0,
-      dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
+      dirty: 0, errorReplies: 0, rejectedCalls: 0, rejectedConnections: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
     this.commandLog = new CommandLog(this.config);
@@ -179,6 +181,16 @@ export class Engine {
   }
 
   // --- clients ---
+
+  /**
+   * Admission control before a connection becomes a client (acceptCommonHandler):
+   * the error line to write and close with when maxclients are connected.
+   */
+  admissionError(): string | undefined {
+    if (this.clients.size < this.config.getInt('maxclients')) return undefined;
+    this.stats.rejectedConnections++;
+    return this.config.getBool('cluster-enabled') ? 'ERR max number of clients + cluster connections reached' : 'ERR max number of clients reached';
+  }
 
   connect(conn: ConnectionInfo, sink: ClientSink): Client {
     const c = new Client(this.nextClientId++, conn, sink, this.clock.now(), this.authRequired);

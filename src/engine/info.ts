@@ -336,7 +336,7 @@ const SECTIONS: Section[] = [
         'instantaneous_output_kbps:0.00',
         'instantaneous_input_repl_kbps:0.00',
         'instantaneous_output_repl_kbps:0.00',
-        'rejected_connections:0',
+        `rejected_connections:${s.rejectedConnections}`,
         'sync_full:0',
         'sync_partial_ok:0',
         'sync_partial_err:0',

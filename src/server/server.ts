@@ -52,6 +52,12 @@ export class ValkeyServer<C extends Clock = Clock> {
     }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+    const refused = this.engine.admissionError();
+    if (refused !== undefined) {
+      // Best effort, as Valkey: the error line, then the connection closes.
+      socket.end(`-${refused}\r\n`, 'latin1');
+      return;
+    }
     try {
       const conn = new Connection(this.engine, socket, this.nextFd++, (c) => this.conns.delete(c));
       this.conns.add(conn);

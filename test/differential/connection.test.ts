@@ -418,3 +418,25 @@ describe('timeout: idle clients', () => {
     expect(o).toEqual([true, false]);
   }, 10_000);
 });
+
+describe('maxclients', () => {
+  const d = useDifferential();
+  test('a connection beyond maxclients gets the error and is closed; rejected_connections counts it', async () => {
+    if (!d.available) return;
+    const run = async (which: 'oracle' | 'mock') => {
+      const admin = await d.connect(which);
+      await admin.send(['CONFIG', 'RESETSTAT']);
+      const clients = Number(/connected_clients:(\d+)/.exec(text(await admin.send(['INFO', 'clients'])))![1]);
+      await admin.send(['CONFIG', 'SET', 'maxclients', String(clients)]);
+      const extra = await RawClient.connect(which === 'oracle' ? d.oraclePort : d.mockPort);
+      const { replies, closed } = await extra.sendUntilClose(wire('PING'));
+      await admin.send(['CONFIG', 'SET', 'maxclients', '10000']);
+      const rejected = /rejected_connections:(\d+)/.exec(text(await admin.send(['INFO', 'stats'])))![1];
+      admin.close();
+      return [replies.map((r) => r.raw), closed, rejected];
+    };
+    const o = await run('oracle');
+    expect(await run('mock')).toEqual(o);
+    expect(o[1]).toBe(true);
+  });
+});

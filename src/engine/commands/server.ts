@@ -528,6 +528,7 @@ export const serverCommands: CommandGroup = {
     const sc = serverCounters(e);
     const s = e.stats;
     s.connectionsReceived = 0;
+    s.rejectedConnections = 0;
     s.expiredKeys = 0;
     e.evictor.evictedKeys = 0;
     s.expiredFields = 0;
