@@ -325,6 +325,24 @@ async function runFile(tree: string, file: string, host: string, port: number, o
   return { result: total, tests };
 }
 
+/**
+ * A --baseport for runtest, whose test server listens on base - 32 (servers
+ * of its own, from base upwards, are not started in external mode): 32 above
+ * a port the OS just handed out, so that two suite runs on one machine differ.
+ */
+async function freeBasePort(): Promise<number> {
+  const p = await new Promise<number>((resolve, reject) => {
+    const srv = netServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  // The test server then takes exactly the port just freed.
+  return p + 32 <= 65_535 ? p + 32 : 21_111;
+}
+
 /** The test runtest's own --timeout stopped ("*** [TIMEOUT]: <name> in <file>" in its closing list). */
 export function hangingTest(out: string): string | undefined {
   const m = out.replace(ANSI, '').match(/^\*\*\* \[TIMEOUT\]: (.*) in tests\/\S+\.tcl$/m);
@@ -332,7 +350,9 @@ export function hangingTest(out: string): string | undefined {
 }
 
 async function runtestOnce(tree: string, file: string, host: string, port: number, opts: Options, skip: readonly string[], started: number): Promise<{ out: string; end: string }> {
-  const args = ['--host', host, '--port', String(port), '--clients', '1', '--timeout', String(TEST_TIMEOUT), '--dont-pre-clean', '--durable',
+  // runtest's own test server listens just below --baseport: a free base of our own keeps parallel runs (other checkouts) apart.
+  const baseport = await freeBasePort();
+  const args = ['--host', host, '--port', String(port), '--baseport', String(baseport), '--clients', '1', '--timeout', String(TEST_TIMEOUT), '--dont-pre-clean', '--durable',
     '--single', file, '--tags', opts.tags, ...skip.flatMap((name) => ['--skiptest', name])];
   const child = spawn(join(tree, 'runtest'), args, { cwd: tree, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
