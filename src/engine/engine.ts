@@ -18,6 +18,8 @@ import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js'
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
 import { buildCommandTable, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
+import { Acl } from './acl/index.js';
+import { strerror, type EngineFiles } from './files.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -31,6 +33,8 @@ export interface EngineOptions {
   groups?: readonly CommandGroup[];
   /** Values INFO reports about the process hosting the engine. */
   process?: { tcpPort?: number; pid?: number; executable?: string };
+  /** File access for the files the engine reads and writes (the ACL file); the server passes node:fs. */
+  files?: EngineFiles;
 }
 
 export interface EngineStats {
@@ -89,6 +93,9 @@ export class Engine {
   /** Switches of debugging commands (PFDEBUG SIMD ON|OFF). */
   readonly debugFlags = { hllSimd: true };
   readonly commands: CommandTable;
+  /** Users, permissions and the ACL log. */
+  readonly acl: Acl;
+  readonly files: EngineFiles | undefined;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
   readonly startedAt: number;
@@ -121,6 +128,16 @@ export class Engine {
     this.setLimits = this.config.live(SET_LIMIT_PARAMS, readSetLimits);
     this.zsetLimits = this.config.live(ZSET_LIMIT_PARAMS, readZsetLimits);
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
+    this.files = opts.files;
+    this.acl = new Acl({
+      table: this.commands,
+      pubsubDefaultAll: () => this.config.get('acl-pubsub-default') === 'allchannels',
+      logMaxLen: () => this.config.getInt('acllog-max-len'),
+      databases: () => this.dbs.length,
+    });
+    // requirepass is the default user's password (ACLUpdateDefaultUserPassword).
+    this.acl.setDefaultPassword(this.config.get('requirepass'));
+    this.config.onChange('requirepass', (v) => this.acl.setDefaultPassword(v));
     const n = this.config.getInt('databases');
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
@@ -136,6 +153,35 @@ export class Engine {
       dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
+    // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
+    if (this.config.get('aclfile') !== '') {
+      const err = this.loadAclFile();
+      if (err !== null) throw new Error(`Aborting valkey-double startup because of ACL errors: ${err}`);
+    }
+  }
+
+  /** The aclfile path, relative paths taken from `dir` (Valkey runs in its dir). */
+  aclFilePath(): string {
+    const f = this.config.get('aclfile');
+    if (f.startsWith('/')) return f;
+    const dir = this.config.get('dir');
+    return dir.endsWith('/') ? dir + f : `${dir}/${f}`;
+  }
+
+  /** ACLLoadFromFile: null when the users were replaced, else the error text (nothing changed). */
+  loadAclFile(): string | null {
+    const name = this.config.get('aclfile');
+    let content: string;
+    try {
+      if (!this.files) throw Object.assign(new Error('no file access'), { code: 'ENOENT' });
+      content = this.files.read(this.aclFilePath());
+    } catch (e) {
+      return `Error loading ACLs, opening file '${name}': ${strerror(e)}`;
+    }
+    const r = this.acl.parseFile(content, name);
+    if ('error' in r) return r.error;
+    this.acl.replaceUsers(r.users);
+    return null;
   }
 
   get databases(): number {
@@ -150,9 +196,9 @@ export class Engine {
     return this.dbs;
   }
 
-  /** Does the default user need a password? */
+  /** Must a new connection authenticate (the default user has a password or is off)? */
   get authRequired(): boolean {
-    return this.config.get('requirepass') !== '';
+    return !this.acl.defaultNoAuth;
   }
 
   // --- clients ---
