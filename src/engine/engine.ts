@@ -9,16 +9,16 @@ import { Client, type ClientSink, type ConnectionInfo } from './client.js';
 import { BLOCKED, type CommandGroup } from './command.js';
 import { Config } from './config.js';
 import { CONFIG_PARAMS } from './config-params.js';
-import { dispatch } from './dispatch.js';
+import { countError, dispatch } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
-import { buildCommandTable, type CommandTable } from './registry.js';
+import { buildCommandTable, lookupCommand, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
-import { Acl } from './acl/index.js';
+import { Acl, aclCheckCmd } from './acl/index.js';
 import { strerror, type EngineFiles } from './files.js';
 
 export interface EngineOptions {
@@ -448,7 +448,8 @@ export class Engine {
           if (this.blockedIndex.get(b.client) !== b) continue; // served meanwhile through another key
           let reply: Reply | undefined;
           try {
-            reply = b.spec.tryServe?.(this.clock.now(), key);
+            // A command served after its wait runs processCommand again: the ACL rules may have changed.
+            reply = this.recheckBlocked(b.client) ?? b.spec.tryServe?.(this.clock.now(), key);
           } catch (e) {
             // A bug while serving one waiter answers that waiter only; the others are still served.
             reply = Err.internal(b.spec.cmd, e).reply;
@@ -465,6 +466,18 @@ export class Engine {
       this.servingReady = false;
       for (const s of served) s.client.sink.deliver(s.reply);
     }
+  }
+
+  /** The NOPERM error for a blocked client whose user may no longer run its command (counted as rejected). */
+  private recheckBlocked(c: Client): Reply | undefined {
+    const cmd = lookupCommand(this.commands, c.argv);
+    if (!cmd) return undefined;
+    const denied = aclCheckCmd(this, c, cmd, c.argv, 'toplevel');
+    if (!denied) return undefined;
+    cmd.stats.rejected++;
+    this.stats.rejectedCalls++;
+    countError(this, denied.v);
+    return denied;
   }
 
   private findBlocked(c: Client): Blocked | undefined {

@@ -213,6 +213,16 @@ export class Acl {
     return null;
   }
 
+  /**
+   * ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
+   * command and grants this access (KeyFlag bits) to every key (SORT BY/GET).
+   */
+  checkCommandWithAllKeys(user: User, cmd: CommandEntry, argv: readonly Bytes[], dbid: number, keySpecFlags: number): boolean {
+    let keys: { pos: number; flags: number }[] | undefined;
+    const getKeys = () => (keys ??= getKeysFromCommand(cmd.spec, argv));
+    return user.selectors.some((s) => this.checkSelector(s, cmd, argv, dbid, getKeys) === null && s.hasUnrestrictedKeyAccess(keySpecFlags));
+  }
+
   /** ACLUserCheckChannelPerm: may `user` use this channel (or, with isPattern, subscribe to this pattern)? */
   checkChannel(user: User, channel: Bytes, isPattern: boolean): boolean {
     for (const s of user.selectors) {

@@ -100,6 +100,11 @@ export function aclCheckCmd(engine: Engine, client: Client, cmd: CommandEntry, a
   return R.error(oneLine(`NOPERM ${aclErrorMessage(d, user, cmd, argv, false)}`));
 }
 
+/** Does the client's user have this access (KeyFlag bits) to every key for this command (SORT's BY and GET)? */
+export function aclFullKeyAccess(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[], keySpecFlags: number): boolean {
+  return engine.acl.checkCommandWithAllKeys(aclUserOf(engine, client), cmd, argv, client.db, keySpecFlags);
+}
+
 /** EXEC's check of a queued command, in case the rules changed since it was queued. */
 export function aclCheckQueued(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): ErrorReply | null {
   const user = aclUserOf(engine, client);

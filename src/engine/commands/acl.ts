@@ -14,7 +14,7 @@ import { getLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import { Err, cTrunc } from '../errors.js';
-import { helpReply } from '../help.js';
+import { helpReply, subcommandSyntaxError } from '../help.js';
 import { lookupCommand } from '../registry.js';
 
 const ACL_HELP = [
@@ -155,6 +155,7 @@ export const aclCommands: CommandGroup = {
   },
 
   'acl|cat'(ctx, argv) {
+    if (argv.length > 3) throw subcommandSyntaxError(argv);
     if (argv.length === 2) return R.bulks([...ACL_CATEGORIES]);
     const cat = categoryByName(argv[2]!);
     if (!cat) throw Err.generic(`Unknown category '${cTrunc(argv[2]!, 128)}'`);
@@ -167,6 +168,7 @@ export const aclCommands: CommandGroup = {
   },
 
   'acl|genpass'(ctx, argv) {
+    if (argv.length > 3) throw subcommandSyntaxError(argv);
     const bits = argv.length === 3 ? getLong(argv[2]!) : 256;
     if (bits <= 0 || bits > GENPASS_MAX_BITS) {
       throw Err.generic(`ACL GENPASS argument must be the number of bits for the output password, a positive number up to ${GENPASS_MAX_BITS}`);
@@ -175,6 +177,7 @@ export const aclCommands: CommandGroup = {
   },
 
   'acl|log'(ctx, argv) {
+    if (argv.length > 3) throw subcommandSyntaxError(argv);
     const acl = ctx.engine.acl;
     let count = 10;
     if (argv.length === 3) {
