@@ -470,7 +470,7 @@ export class Engine {
 
   /** The NOPERM error for a blocked client whose user may no longer run its command (counted as rejected). */
   private recheckBlocked(c: Client): Reply | undefined {
-    const cmd = lookupCommand(this.commands, c.argv);
+    const cmd = c.argv.length ? lookupCommand(this.commands, c.argv) : undefined;
     if (!cmd) return undefined;
     const denied = aclCheckCmd(this, c, cmd, c.argv, 'toplevel');
     if (!denied) return undefined;

@@ -346,7 +346,6 @@ export const serverCommands: CommandGroup = {
     s.errors.clear();
     sc.rdbSaves = 0;
     sc.lazyfreed = 0;
-    for (const k of ['auth', 'cmd', 'key', 'channel', 'db'] as const) e.acl.stats[k] = 0;
     const visit = (c: { stats: { calls: number; usec: number; rejected: number; failed: number }; subcommands?: ReadonlyMap<string, unknown> }) => {
       c.stats.calls = 0;
       c.stats.usec = 0;
