@@ -165,6 +165,8 @@ export class Acl {
    * otherwise the most relevant refusal over all selectors.
    */
   checkCommand(user: User, cmd: CommandEntry, argv: readonly Bytes[], dbid: number): AclDenial | null {
+    // A selector that allows everything (the default user's) allows this too, whatever the arguments.
+    if (user.selectors.some((s) => s.unrestricted)) return null;
     let best: AclDenial = { reason: 'database', argpos: 0 };
     let keys: { pos: number; flags: number }[] | undefined;
     const getKeys = () => (keys ??= getKeysFromCommand(cmd.spec, argv));

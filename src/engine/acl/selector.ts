@@ -305,6 +305,11 @@ export class Selector {
 
   // -------------------------------------------------------------- checks ---
 
+  /** Every command, key, channel and database (+@all ~* &* and all databases). */
+  get unrestricted(): boolean {
+    return this.allCommands && this.allKeys && this.allChannels && this.allDbs;
+  }
+
   /** ACLSelectorCanAccessDb. */
   canAccessDb(dbid: number, databases: number): boolean {
     if (this.allDbs) return true;
