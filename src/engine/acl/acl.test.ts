@@ -159,6 +159,34 @@ describe('users and connections', () => {
   });
 });
 
+describe('categories', () => {
+  test('ACL CAT lists exactly the categories the command metadata uses, in Valkey\'s table order', () => {
+    const { engine, connect, run } = setup();
+    const used = new Set<string>();
+    for (const c of engine.commands.values()) {
+      for (const cat of c.spec.aclCategories) used.add(cat);
+      for (const s of c.subcommands?.values() ?? []) for (const cat of s.spec.aclCategories) used.add(cat);
+    }
+    const r = run(connect(), 'ACL', 'CAT');
+    const listed = (r as { v: { v: string }[] }).v.map((x) => x.v);
+    expect(new Set(listed)).toEqual(used);
+    expect(listed.slice(0, 3)).toEqual(['keyspace', 'read', 'write']);
+  });
+
+  test('+@category takes a container with all its subcommands; its own subcommands follow their categories', () => {
+    const { engine, connect, wire } = setup();
+    const a = connect();
+    wire(a, 'ACL', 'SETUSER', 'u', '+@fast');
+    const u = engine.acl.getUser('u')!;
+    const client = engine.commands.get('client')!;
+    // CLIENT (a container) is @slow: +@fast reaches CLIENT ID (fast) but not CLIENT LIST (slow).
+    expect(u.root.allowed.has('client|id')).toBe(client.subcommands!.get('id')!.spec.aclCategories.includes('fast'));
+    expect(u.root.allowed.has('client|list')).toBe(false);
+    wire(a, 'ACL', 'SETUSER', 'u', '+@slow');
+    expect([...client.subcommands!.keys()].every((n) => u.root.allowed.has(`client|${n}`))).toBe(true);
+  });
+});
+
 describe('rule descriptions', () => {
   const RULES = [
     'on', 'off', 'nopass', 'resetpass', '>p1', '>p2', '<p1', '+get', '-get', '+set', '+@hash', '-@write', '+@all', '-@all', 'allcommands',
