@@ -168,7 +168,7 @@ describe('categories', () => {
       for (const s of c.subcommands?.values() ?? []) for (const cat of s.spec.aclCategories) used.add(cat);
     }
     const r = run(connect(), 'ACL', 'CAT');
-    const listed = (r as { v: { v: string }[] }).v.map((x) => x.v);
+    const listed = (r as unknown as { v: { v: string }[] }).v.map((x) => x.v);
     expect(new Set(listed)).toEqual(used);
     expect(listed.slice(0, 3)).toEqual(['keyspace', 'read', 'write']);
   });
