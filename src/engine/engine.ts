@@ -474,6 +474,10 @@ export class Engine {
     if (!cmd) return undefined;
     const denied = aclCheckCmd(this, c, cmd, c.argv, 'toplevel');
     if (!denied) return undefined;
+    // The first run that blocked counts only once the command completes: a refusal undoes it.
+    cmd.stats.calls--;
+    this.stats.commandsProcessed--;
+    c.totalCommands--;
     cmd.stats.rejected++;
     this.stats.rejectedCalls++;
     countError(this, denied.v);

@@ -273,6 +273,30 @@ describe('ACL with several connections', () => {
       ['a', 'LPUSH', 'list1', 'foo'], { wait: 'b' }, ['b', 'PING'], ['a', 'LLEN', 'list1'], ['a', 'ACL', 'DELUSER', 'bob'],
     ]));
 
+  test('the refused blocked command counts as rejected, not as a call', async () => {
+    if (!d.available) return;
+    const stats: string[] = [];
+    for (const which of ['oracle', 'mock'] as const) {
+      const a = await d.connect(which);
+      const b = await d.connect(which);
+      await a.send(['ACL', 'SETUSER', 'bob', 'reset', 'on', 'nopass', '+@all', 'allkeys']);
+      await b.send(['AUTH', 'bob', 'x']);
+      await a.send(['CONFIG', 'RESETSTAT']);
+      const pending = b.send(['BLPOP', 'list2', '0']);
+      await new Promise((r) => setTimeout(r, 50));
+      await a.send(['ACL', 'SETUSER', 'bob', 'resetkeys']);
+      await a.send(['LPUSH', 'list2', 'foo']);
+      expect((await pending).raw, which).toBe('-NOPERM No permissions to access a key\r\n');
+      stats.push(text(await a.send(['INFO', 'commandstats'])).split('\r\n').filter((l) => l.startsWith('cmdstat_blpop')).join());
+      await a.send(['DEL', 'list2']);
+      await a.send(['ACL', 'DELUSER', 'bob']);
+      a.close();
+      b.close();
+    }
+    expect(stats[1]).toBe(stats[0]);
+    expect(stats[0]).toMatch(/calls=0,.*rejected_calls=1,failed_calls=0/);
+  });
+
   test('CLIENT LIST user= and CLIENT KILL USER', async () => {
     if (!d.available) return;
     for (const which of ['oracle', 'mock'] as const) {
