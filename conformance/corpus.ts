@@ -4,6 +4,7 @@
  */
 import type { ExampleCase } from './cases/case.js';
 import type { PropertyCase } from './properties/property.js';
+import aclCases from './cases/acl.js';
 import bitmapCases from './cases/bitmap.js';
 import connectionCases from './cases/connection.js';
 import genericCases from './cases/generic.js';
@@ -23,7 +24,7 @@ import { stringProperties } from './properties/string.js';
 
 const EXAMPLES: readonly (readonly ExampleCase[])[] = [
   stringCases, bitmapCases, genericCases, connectionCases, serverCases, transactionsCases,
-  hashCases, listCases, setCases, sortedSetCases, geoCases, hyperloglogCases,
+  hashCases, listCases, setCases, sortedSetCases, geoCases, hyperloglogCases, aclCases,
 ];
 const PROPERTIES: readonly (readonly PropertyCase[])[] = [
   stringProperties, genericProperties, hashProperties, listProperties, setProperties, sortedSetProperties, miscProperties,

@@ -148,6 +148,7 @@ const CLOCK_DERIVED: Readonly<Record<string, CompareMode>> = {
 const HASH_ORDER_TIES: Readonly<Record<string, CompareMode>> = {
   sort: { kind: 'unordered', pairs: false, why: 'ties keep the load order, and sets and sorted sets load in hash-table order' },
   sort_ro: { kind: 'unordered', pairs: false, why: 'ties keep the load order, and sets and sorted sets load in hash-table order' },
+  'acl|cat': { kind: 'unordered', pairs: false, why: 'the commands of a category come in the order of the command hash table (its seed is random per process)' },
 };
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npx valkey-double [--port 6379] [--bind 127.0.0.1] [--databases 16] [--requirepass pw]`
+ * `npx valkey-double [--port 6379] [--bind 127.0.0.1] [--databases 16] [--requirepass pw] [--aclfile users.acl]`
  * starts a server on real time and says where it listens. Ctrl-C (SIGINT) or
  * SIGTERM stops it.
  */
@@ -17,6 +17,7 @@ options:
       --bind ADDR         interface to listen on (default 127.0.0.1)
       --databases N       number of databases (default 16)
       --requirepass PASS  require AUTH with this password
+      --aclfile PATH      load ACL users from this file (ACL LOAD / ACL SAVE use it)
   -v, --version           print the version
   -h, --help              print this help
 
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
         bind: { type: 'string', default: '127.0.0.1' },
         databases: { type: 'string' },
         requirepass: { type: 'string' },
+        aclfile: { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
     host: values.bind,
     ...(databases !== undefined ? { databases } : {}),
     ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
+    ...(values.aclfile !== undefined ? { config: { aclfile: values.aclfile } } : {}),
   });
   const where = server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
   console.log(`valkey-double ${version()} listening on ${where} (${server.url})`);

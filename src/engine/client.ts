@@ -40,8 +40,8 @@ export class Client implements Watcher {
   totalCommands = 0;
   netIn = 0;
   netOut = 0;
-  /** MULTI state: null outside a transaction. */
-  multi: { queue: QueuedCommand[]; aborted: boolean } | null = null;
+  /** MULTI state: null outside a transaction. `dbId` is the database ACL checks queued commands against (transaction_db_id). */
+  multi: { queue: QueuedCommand[]; aborted: boolean; dbId: number } | null = null;
   /** A watched key was touched: the next EXEC fails. */
   dirtyCas = false;
   /** The client ran MULTI or WATCH once (Valkey allocated its mstate): CLIENT LIST multi= is then 0, not -1. */

@@ -12,6 +12,7 @@ import { Context } from './context.js';
 import type { Engine } from './engine.js';
 import { CommandError, Err, cTrunc, oneLine } from './errors.js';
 import { arityOk } from '../meta/index.js';
+import { aclCheckCmd } from './acl/index.js';
 import { lookupCommand } from './registry.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
@@ -44,6 +45,9 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   if (client.multi && cmd.flags.has('no_multi')) {
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
+  // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
+  const denied = aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
+  if (denied) return reject(engine, client, cmd, denied);
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
   if (!engine.evictor.perform(engine.clock.now()) && deniedOnOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
@@ -56,7 +60,13 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
 
   if (client.multi && !MULTI_IMMEDIATE.has(cmd.fullname)) {
     // queueMultiCommand: nothing is kept once the transaction is doomed, but the reply is the same.
-    if (!client.dirtyCas && !client.multi.aborted) client.multi.queue.push({ cmd, argv });
+    if (!client.dirtyCas && !client.multi.aborted) {
+      client.multi.queue.push({ cmd, argv });
+      // A queued SELECT moves the database later queued commands are checked against.
+      if (cmd.fullname === 'select' && /^(0|-?[1-9]\d*)$/.test(argv[1]!) && Number(argv[1]) >= 0 && Number(argv[1]) < engine.databases) {
+        client.multi.dbId = Number(argv[1]);
+      }
+    }
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);

@@ -9,7 +9,7 @@ import { Client, type ClientSink, type ConnectionInfo } from './client.js';
 import { BLOCKED, type CommandGroup } from './command.js';
 import { Config } from './config.js';
 import { CONFIG_PARAMS } from './config-params.js';
-import { dispatch, logCommand } from './dispatch.js';
+import { countError, dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
@@ -21,6 +21,8 @@ import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js'
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
 import { buildCommandTable, lookupCommand, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
+import { Acl, aclCheckCmd } from './acl/index.js';
+import { strerror, type EngineFiles } from './files.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -34,6 +36,8 @@ export interface EngineOptions {
   groups?: readonly CommandGroup[];
   /** Values INFO reports about the process hosting the engine. */
   process?: { tcpPort?: number; pid?: number; executable?: string };
+  /** File access for the files the engine reads and writes (the ACL file); the server passes node:fs. */
+  files?: EngineFiles;
 }
 
 export interface EngineStats {
@@ -94,6 +98,9 @@ export class Engine {
   /** Switches of debugging commands (PFDEBUG SIMD ON|OFF). */
   readonly debugFlags = { hllSimd: true };
   readonly commands: CommandTable;
+  /** Users, permissions and the ACL log. */
+  readonly acl: Acl;
+  readonly files: EngineFiles | undefined;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
   readonly startedAt: number;
@@ -142,6 +149,16 @@ export class Engine {
     this.config.onChange('import-mode', () => this.armExpiry());
     this.config.onChange('timeout', () => this.armIdleCheck());
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
+    this.files = opts.files;
+    this.acl = new Acl({
+      table: this.commands,
+      pubsubDefaultAll: () => this.config.get('acl-pubsub-default') === 'allchannels',
+      logMaxLen: () => this.config.getInt('acllog-max-len'),
+      databases: () => this.dbs.length,
+    });
+    // requirepass is the default user's password (ACLUpdateDefaultUserPassword).
+    this.acl.setDefaultPassword(this.config.get('requirepass'));
+    this.config.onChange('requirepass', (v) => this.acl.setDefaultPassword(v));
     const n = this.config.getInt('databases');
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
@@ -161,6 +178,35 @@ export class Engine {
     this.commandLog = new CommandLog(this.config);
     this.latency = new LatencyMonitor(this.config);
     this.evictor = new Evictor(this);
+    // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
+    if (this.config.get('aclfile') !== '') {
+      const err = this.loadAclFile();
+      if (err !== null) throw new Error(`Aborting valkey-double startup because of ACL errors: ${err}`);
+    }
+  }
+
+  /** The aclfile path, relative paths taken from `dir` (Valkey runs in its dir). */
+  aclFilePath(): string {
+    const f = this.config.get('aclfile');
+    if (f.startsWith('/')) return f;
+    const dir = this.config.get('dir');
+    return dir.endsWith('/') ? dir + f : `${dir}/${f}`;
+  }
+
+  /** ACLLoadFromFile: null when the users were replaced, else the error text (nothing changed). */
+  loadAclFile(): string | null {
+    const name = this.config.get('aclfile');
+    let content: string;
+    try {
+      if (!this.files) throw Object.assign(new Error('no file access'), { code: 'ENOENT' });
+      content = this.files.read(this.aclFilePath());
+    } catch (e) {
+      return `Error loading ACLs, opening file '${name}': ${strerror(e)}`;
+    }
+    const r = this.acl.parseFile(content, name);
+    if ('error' in r) return r.error;
+    this.acl.replaceUsers(r.users);
+    return null;
   }
 
   get databases(): number {
@@ -175,9 +221,9 @@ export class Engine {
     return this.dbs;
   }
 
-  /** Does the default user need a password? */
+  /** Must a new connection authenticate (the default user has a password or is off)? */
   get authRequired(): boolean {
-    return this.config.get('requirepass') !== '';
+    return !this.acl.defaultNoAuth;
   }
 
   // --- clients ---
@@ -494,7 +540,8 @@ export class Engine {
           let reply: Reply | undefined;
           const started = this.clock.nowUs();
           try {
-            reply = b.spec.tryServe?.(this.clock.now(), key);
+            // A command served after its wait runs processCommand again: the ACL rules may have changed.
+            reply = this.recheckBlocked(b.client) ?? b.spec.tryServe?.(this.clock.now(), key);
           } catch (e) {
             // A bug while serving one waiter answers that waiter only; the others are still served.
             reply = Err.internal(b.spec.cmd, e).reply;
@@ -512,6 +559,22 @@ export class Engine {
       this.servingReady = false;
       for (const s of served) s.client.sink.deliver(s.reply);
     }
+  }
+
+  /** The NOPERM error for a blocked client whose user may no longer run its command (counted as rejected). */
+  private recheckBlocked(c: Client): Reply | undefined {
+    const cmd = c.argv.length ? lookupCommand(this.commands, c.argv) : undefined;
+    if (!cmd) return undefined;
+    const denied = aclCheckCmd(this, c, cmd, c.argv, 'toplevel');
+    if (!denied) return undefined;
+    // The first run that blocked counts only once the command completes: a refusal undoes it.
+    cmd.stats.calls--;
+    this.stats.commandsProcessed--;
+    c.totalCommands--;
+    cmd.stats.rejected++;
+    this.stats.rejectedCalls++;
+    countError(this, denied.v);
+    return denied;
   }
 
   private findBlocked(c: Client): Blocked | undefined {

@@ -14,8 +14,6 @@ export const REDIS_VERSION = '7.2.4';
 
 /** Counters and state INFO reports that the engine core does not keep. */
 export interface ServerCounters {
-  /** acl_access_denied_auth */
-  authFailures: number;
   /** rdb_saves */
   rdbSaves: number;
   /** rdb_last_bgsave_time_sec (-1 before the first BGSAVE) */
@@ -31,7 +29,7 @@ export interface ServerCounters {
  * reading INFO never changes what the rng draws later).
  */
 export function createServerCounters(engine: Engine): ServerCounters {
-  const c: ServerCounters = { authFailures: 0, rdbSaves: 0, lastBgsaveTimeSec: -1, replId: engine.rng.hex(40), lazyfreed: 0 };
+  const c: ServerCounters = { rdbSaves: 0, lastBgsaveTimeSec: -1, replId: engine.rng.hex(40), lazyfreed: 0 };
   // Valkey 9.1's built-in Lua engine runs CONFIG GET twice while the server
   // starts: a fresh server reports them in its command statistics.
   const configGet = engine.commands.get('config')?.subcommands?.get('get');
@@ -390,12 +388,12 @@ const SECTIONS: Section[] = [
         'eventloop_duration_cmd_sum:0',
         'instantaneous_eventloop_cycles_per_sec:0',
         'instantaneous_eventloop_duration_usec:0',
-        `acl_access_denied_auth:${serverCounters(e).authFailures}`,
-        'acl_access_denied_cmd:0',
-        'acl_access_denied_key:0',
-        'acl_access_denied_channel:0',
+        `acl_access_denied_auth:${e.acl.stats.auth}`,
+        `acl_access_denied_cmd:${e.acl.stats.cmd}`,
+        `acl_access_denied_key:${e.acl.stats.key}`,
+        `acl_access_denied_channel:${e.acl.stats.channel}`,
         'acl_access_denied_tls_cert:0',
-        'acl_access_denied_db:0',
+        `acl_access_denied_db:${e.acl.stats.db}`,
       ];
     },
   },

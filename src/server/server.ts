@@ -5,6 +5,7 @@ import { createServer as netCreateServer, type Server as NetServer, type Socket 
 import { Engine, type EngineOptions } from '../engine/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Connection } from './connection.js';
+import { nodeFiles } from './files.js';
 
 export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   /** TCP port; 0 (the default) picks a free one. */
@@ -41,7 +42,7 @@ export class ValkeyServer<C extends Clock = Clock> {
   constructor(private readonly opts: ServerOptions = {}) {
     this.boundHost = opts.host ?? '127.0.0.1';
     const { port: _port, host: _host, engine, clock, ...engineOpts } = opts;
-    this.engine = engine ?? new Engine({ ...engineOpts, clock: makeClock(clock), process: { pid: process.pid } });
+    this.engine = engine ?? new Engine({ files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid } });
     this.net = netCreateServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 

@@ -157,3 +157,15 @@ describe('LATENCY', () => {
     }
   });
 });
+
+describe('COMMANDLOG redaction of ACL arguments', () => {
+  test('SETUSER, GETUSER and DELUSER arguments are redacted; the SET after them in a MULTI is not', async () => {
+    const [o, m] = await both([
+      ['CONFIG', 'SET', 'slowlog-log-slower-than', '0'], ['SLOWLOG', 'RESET'], ['ACL', 'SETUSER', 'log-user', 'on', '>pw', '+get'],
+      ['ACL', 'GETUSER', 'log-user'], ['MULTI'], ['ACL', 'SETUSER', 'log-user', '+set'], ['SET', 'foo', 'bar'], ['EXEC'],
+      ['ACL', 'DELUSER', 'log-user', 'nobody'], ['SLOWLOG', 'GET', '-1'],
+    ], (last) => entries(last, false));
+    expect(m).toEqual(o);
+    expect(o.some((e) => e.join(' ').includes('set foo bar'.toUpperCase()) || e.join(' ').includes('SET foo bar'))).toBe(true);
+  });
+});

@@ -3,6 +3,9 @@
  * dist/src/cli.js). Spawned here from source through tsx, on free ports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/targets/oracle.js';
@@ -93,6 +96,26 @@ describe('npx valkey-double', () => {
     expect(await c.call('SELECT', '2')).toEqual({ error: 'ERR DB index is out of range' });
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
+  });
+
+  test('--aclfile: users come from the file, and a broken file stops the start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vd-cli-acl-'));
+    const file = join(dir, 'users.acl');
+    writeFileSync(file, 'user bob on >pw ~* +@all\n');
+    const port = await freePort();
+    const cli = run(['--port', String(port), '--aclfile', file]);
+    await until(cli, /listening on/);
+    const c = await connect(port);
+    expect(await c.call('AUTH', 'bob', 'pw')).toBe('OK');
+    expect(await c.call('ACL', 'WHOAMI')).toBe('bob');
+    expect(await c.call('ACL', 'SAVE')).toBe('OK');
+    expect(readFileSync(file, 'latin1')).toMatch(/^user bob on #[0-9a-f]{64} ~\* resetchannels \+@all\nuser default on nopass ~\* &\* \+@all\n$/);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    writeFileSync(file, 'user bob on +nosuch\n');
+    const broken = run(['--port', String(await freePort()), '--aclfile', file]);
+    expect(await broken.exited).not.toBe(0);
+    expect(broken.stderr).toMatch(/ACL errors: .*Error in applying operation '\+nosuch'/);
   });
 
   test('--port 0 picks a free port and reports it', async () => {

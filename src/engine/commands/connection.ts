@@ -11,33 +11,12 @@ import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
 import { CommandError, Err, cTrunc, oneLine } from '../errors.js';
-import { serverCounters } from '../info.js';
+import { aclAuthenticate } from '../acl/index.js';
 import { helpReply } from '../help.js';
 
 const VALKEY_VERSION = '9.1.2';
 
 // ------------------------------------------------------------------ auth ---
-
-/** Does the default user have no password (Valkey's USER_FLAG_NOPASS)? */
-function defaultUserNoPass(engine: Engine): boolean {
-  return !engine.authRequired;
-}
-
-/**
- * ACLAuthenticateUser for the users this engine has: only "default", whose
- * password is `requirepass` (nopass when it is empty). On failure the
- * client's state is unchanged and the ACL auth-failure counter grows.
- */
-export function authenticate(engine: Engine, client: Client, user: Bytes, pass: Bytes): boolean {
-  const ok = user === 'default' && (defaultUserNoPass(engine) || pass === engine.config.get('requirepass'));
-  if (ok) {
-    client.authenticated = true;
-    client.user = 'default';
-  } else {
-    serverCounters(engine).authFailures++;
-  }
-  return ok;
-}
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
@@ -210,7 +189,7 @@ function parseFilters(engine: Engine, argv: readonly Bytes[], index: number, f: 
       case 'not-laddr': f.notLaddr = val; break;
       case 'user':
       case 'not-user':
-        if (val !== 'default') throw fmt(`No such user '${cTrunc(val, Infinity)}'`);
+        if (!engine.acl.getUser(val)) throw fmt(`No such user '${cTrunc(val, Infinity)}'`);
         if (opt === 'user') f.user = val;
         else f.notUser = val;
         break;
@@ -375,6 +354,7 @@ function resetClient(ctx: Context): void {
   c.tracking = null;
   c.db = 0;
   c.resp = 2;
+  // clientSetDefaultAuth: the default user, authenticated when it needs no password.
   c.user = 'default';
   c.authenticated = !ctx.engine.authRequired;
   ctx.engine.unwatchAll(c);
@@ -550,7 +530,7 @@ export const connectionCommands: CommandGroup = {
     let user: Bytes;
     let pass: Bytes;
     if (argv.length === 2) {
-      if (defaultUserNoPass(ctx.engine)) {
+      if (ctx.engine.acl.defaultUser.nopass) {
         throw Err.generic('AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
       }
       user = 'default';
@@ -560,7 +540,7 @@ export const connectionCommands: CommandGroup = {
       pass = argv[2]!;
       ctx.redact(2);
     }
-    if (!authenticate(ctx.engine, ctx.client, user, pass)) throw Err.raw(WRONGPASS);
+    if (!aclAuthenticate(ctx.engine, ctx.client, user, pass, argv[0]!)) throw Err.raw(WRONGPASS);
     return R.ok;
   },
 
@@ -591,8 +571,8 @@ export const connectionCommands: CommandGroup = {
       }
     }
     const c = ctx.client;
-    if (auth && !authenticate(ctx.engine, c, auth[0], auth[1])) throw Err.raw(WRONGPASS);
-    if (!c.authenticated && ctx.engine.authRequired) throw Err.raw(HELLO_NOAUTH);
+    if (auth && !aclAuthenticate(ctx.engine, c, auth[0], auth[1], argv[0]!)) throw Err.raw(WRONGPASS);
+    if (!c.authenticated) throw Err.raw(HELLO_NOAUTH);
     if (name !== undefined) c.name = name;
     if (ver) c.resp = ver as 2 | 3;
     return helloReply(ctx);

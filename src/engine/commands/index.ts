@@ -1,5 +1,6 @@
 /** Every implemented command group, one file per Valkey command group. */
 import type { CommandGroup } from '../command.js';
+import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
@@ -18,6 +19,7 @@ import { transactionsCommands } from './transactions.js';
 import { zsetCommands } from './zset.js';
 
 export const ALL_GROUPS: readonly CommandGroup[] = [
+  aclCommands,
   bitmapCommands,
   connectionCommands,
   genericCommands,

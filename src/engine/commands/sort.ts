@@ -33,6 +33,11 @@ import { ListValue } from '../types/list.js';
 import type { SetValue } from '../types/set.js';
 import { cEq } from '../types/string.js';
 import type { ZSet } from '../types/zset.js';
+import { KeyFlag } from '../../meta/index.js';
+import { aclFullKeyAccess } from '../acl/index.js';
+
+/** strchr(pattern, '*') on the C string. */
+const cstrHasStar = (p: Bytes): boolean => { const z = p.indexOf('\0'); return (z < 0 ? p : p.slice(0, z)).includes('*'); };
 
 // --- patterns ---------------------------------------------------------------
 
@@ -143,6 +148,7 @@ function sortGeneric(ctx: Context, argv: readonly Bytes[], readonly: boolean): R
   let sortby: Pattern | null = null;
   let storekey: Bytes | null = null;
   const gets: Pattern[] = [];
+  let fullKeys: boolean | undefined;
 
   for (let j = 2; j < argv.length; j++) {
     const a = argv[j]!;
@@ -157,11 +163,18 @@ function sortGeneric(ctx: Context, argv: readonly Bytes[], readonly: boolean): R
     } else if (!readonly && cEq(a, 'store') && left >= 1) {
       storekey = argv[++j]!;
     } else if (cEq(a, 'by') && left >= 1) {
+      // A real BY pattern reads keys no key spec names: the user needs read access to every key.
+      if (cstrHasStar(argv[j + 1]!) && !(fullKeys ??= aclFullKeyAccess(ctx.engine, ctx.client, ctx.cmd, argv, KeyFlag.ACCESS))) {
+        throw Err.generic('BY option of SORT denied due to insufficient ACL permissions.');
+      }
       sortby = parsePattern(argv[++j]!);
       // A BY pattern without '*' is constant: nothing to sort, nothing to look up. A later BY with a
       // '*' does not undo it (Valkey never clears the flag).
       if (sortby.constant || sortby.self) dontsort = true;
     } else if (cEq(a, 'get') && left >= 1) {
+      if (!(fullKeys ??= aclFullKeyAccess(ctx.engine, ctx.client, ctx.cmd, argv, KeyFlag.ACCESS))) {
+        throw Err.generic('GET option of SORT denied due to insufficient ACL permissions.');
+      }
       gets.push(parsePattern(argv[++j]!));
     } else {
       throw Err.syntax();

@@ -14,6 +14,7 @@ import { R, type Reply } from '../../protocol/index.js';
 import type { Client } from '../client.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
+import { aclCheckQueued } from '../acl/index.js';
 import { call } from '../dispatch.js';
 import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
@@ -61,7 +62,8 @@ function exec(ctx: Context): Reply {
   client.denyBlocking = true; // blocking commands answer at once, as on timeout
   try {
     for (const q of multi.queue) {
-      const r = call(engine, client, q.cmd, q.argv, ctx.now, true);
+      // ACL rules are checked again: they may have changed since the command was queued.
+      const r = aclCheckQueued(engine, client, q.cmd, q.argv) ?? call(engine, client, q.cmd, q.argv, ctx.now, true);
       // A handler that blocks although blocking is denied is a bug: never leave the array short.
       replies.push(typeof r === 'symbol' ? R.error(`ERR internal error in valkey-double: '${q.cmd.fullname}' blocked inside EXEC`) : r);
       protos.push(client.resp);
@@ -79,7 +81,7 @@ function exec(ctx: Context): Reply {
 
 export const transactionsCommands: CommandGroup = {
   multi(ctx) {
-    ctx.client.multi = { queue: [], aborted: false };
+    ctx.client.multi = { queue: [], aborted: false, dbId: ctx.client.db };
     ctx.client.hasMultiState = true;
     return R.ok;
   },
