@@ -5,6 +5,8 @@ import { createServer as netCreateServer, type Server as NetServer, type Socket 
 import { Engine, type EngineOptions } from '../engine/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Connection } from './connection.js';
+import { FaultLayer } from './faults/layer.js';
+import { Faults, type FaultsOptions } from './faults/faults.js';
 
 export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   /** TCP port; 0 (the default) picks a free one. */
@@ -19,6 +21,14 @@ export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   clock?: Clock | 'system' | 'virtual';
   /** Use this engine instead of making one (cluster nodes, tests). */
   engine?: Engine;
+  /**
+   * Fault injection (`server.faults`): options for its own Faults ({ seed,
+   * admin: true to accept the DOUBLE.* commands over the wire... }), or a
+   * Faults shared with other servers.
+   */
+  faults?: Faults | FaultsOptions;
+  /** This server's name in fault rules' `node` matcher; "host:port" by default. */
+  nodeName?: string;
 }
 
 function makeClock(c: ServerOptions['clock']): Clock {
@@ -37,11 +47,22 @@ export class ValkeyServer<C extends Clock = Clock> {
   private boundPort = 0;
   private boundHost: string;
   private closing: Promise<void> | undefined;
+  /** Fault rules for this server's connections (see src/server/faults). */
+  readonly faults: Faults;
+  private readonly layer: FaultLayer;
+  private readonly ownsFaults: boolean;
 
   constructor(private readonly opts: ServerOptions = {}) {
     this.boundHost = opts.host ?? '127.0.0.1';
-    const { port: _port, host: _host, engine, clock, ...engineOpts } = opts;
+    const { port: _port, host: _host, engine, clock, faults, nodeName, ...engineOpts } = opts;
     this.engine = engine ?? new Engine({ ...engineOpts, clock: makeClock(clock), process: { pid: process.pid } });
+    this.ownsFaults = !(faults instanceof Faults);
+    this.faults = faults instanceof Faults ? faults : new Faults(faults);
+    this.layer = new FaultLayer(this.faults, () => nodeName ?? `${this.boundHost}:${this.boundPort}`, this.engine.clock, () => this.conns, {
+      faults: this.faults,
+      clock: this.engine.clock,
+      authRequired: () => this.engine.authRequired,
+    });
     this.net = netCreateServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -52,9 +73,12 @@ export class ValkeyServer<C extends Clock = Clock> {
     }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {});
+    if (!this.layer.accept(socket)) return;
     try {
-      const conn = new Connection(this.engine, socket, this.nextFd++, (c) => this.conns.delete(c));
+      const conn = new Connection(this.engine, socket, this.nextFd++, (c) => this.conns.delete(c), this.layer);
       this.conns.add(conn);
+      this.layer.opened(conn);
     } catch {
       socket.destroy();
     }
@@ -126,6 +150,9 @@ export class ValkeyServer<C extends Clock = Clock> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const c of [...this.conns]) c.destroy();
       for (const sock of [...this.sockets]) sock.destroy();
+      // Timers of pauses end; hung requests of closed connections never run.
+      if (this.ownsFaults) this.faults.releaseAll();
+      this.layer.detach();
       this.engine.close();
       if (!this.net.listening) return resolve();
       this.net.close(() => resolve());
