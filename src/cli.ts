@@ -17,6 +17,8 @@ options:
       --bind ADDR         interface to listen on (default 127.0.0.1)
       --databases N       number of databases (default 16)
       --requirepass PASS  require AUTH with this password
+      --admin             accept the DOUBLE.FAULT / DOUBLE.CLOCK admin commands (fault rules over the wire)
+      --seed N            seed of probabilistic faults (default: VALKEY_DOUBLE_SEED, else from the clock)
   -v, --version           print the version
   -h, --help              print this help
 
@@ -53,6 +55,8 @@ async function main(argv: string[]): Promise<void> {
         bind: { type: 'string', default: '127.0.0.1' },
         databases: { type: 'string' },
         requirepass: { type: 'string' },
+        admin: { type: 'boolean' },
+        seed: { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,7 +76,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const port = intOption('port', values.port, 0, 65535);
   const databases = values.databases !== undefined ? intOption('databases', values.databases, 1, 1_000_000) : undefined;
+  const seed = values.seed !== undefined ? intOption('seed', values.seed, 0, 4294967295) : undefined;
   const server = await createServer({
+    faults: { admin: values.admin ?? false, ...(seed !== undefined ? { seed } : {}) },
     port,
     host: values.bind,
     ...(databases !== undefined ? { databases } : {}),

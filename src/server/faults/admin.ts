@@ -88,7 +88,7 @@ function fault(ctx: AdminContext, argv: readonly Bytes[]): Reply {
   const f = ctx.faults;
   const sub = (argv[1] ?? '').toLowerCase();
   const arg = argv[2];
-  const find = (id: number) => f.active().find((s) => s.id === id) ?? f.pendingFaults().find((s) => s.id === id);
+  const find = (id: number) => f.rule(id);
   switch (sub) {
     case 'help':
       return R.array(FAULT_HELP.map((l) => R.simple(l)));

@@ -214,6 +214,7 @@ export class FaultRule {
     const waiting = this.hung.splice(0);
     for (const go of waiting) go();
     if (this.kind === 'pause') this.owner.unpause(this);
+    if (this.done) this.owner.remove(this);
     return waiting.length;
   }
 
@@ -528,6 +529,12 @@ export class Faults {
 
   // --- records ---
 
+  /** A rule by id: in effect, or used up with hung requests still waiting. */
+  rule(id: number): FaultScope | undefined {
+    const r = this.rules.find((x) => x.id === id);
+    return r ? new FaultScope(r) : undefined;
+  }
+
   /** The rules still in effect. */
   active(): FaultScope[] {
     return this.rules.filter((r) => !r.done).map((r) => new FaultScope(r));
@@ -663,8 +670,9 @@ export class Faults {
       };
       rec.fault = fired;
       this.recordFired(fired);
-      if (r.done) this.remove(r);
       this.apply(r, node, c, argv, view, fired);
+      // A used-up rule goes, unless requests it hung wait for its release().
+      if (r.done && r.hung.length === 0) this.remove(r);
       return true;
     }
     return false;

@@ -1,0 +1,144 @@
+/**
+ * The DOUBLE.* admin commands: off by default (Valkey's unknown-command
+ * error), invisible to COMMAND when on, and driving the same fault rules.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Redis } from 'ioredis';
+import { createServer, type ValkeyServer, type VirtualClock } from '../../index.js';
+import { TestClient } from '../../../test/e2e/support/test-client.js';
+
+describe('admin commands off (the default)', () => {
+  let server: ValkeyServer;
+  let r: Redis;
+  beforeAll(async () => {
+    server = await createServer();
+    r = new Redis(server.port, { maxRetriesPerRequest: 0 });
+  });
+  afterAll(async () => {
+    r.disconnect();
+    await server.close();
+  });
+
+  test('the engine answers with Valkey’s unknown-command error, and no rule is added', async () => {
+    // Valkey 9.1.2 answers an unknown command this way (processCommand, server.c).
+    await expect(r.call('DOUBLE.FAULT', 'ADD', '{"effect":{"kind":"drop"}}')).rejects.toThrow(
+      "ERR unknown command 'DOUBLE.FAULT', with args beginning with: 'ADD' '{\"effect\":{\"kind\":\"drop\"}}' ",
+    );
+    expect(server.faults.active()).toHaveLength(0);
+    expect(await r.ping()).toBe('PONG');
+  });
+});
+
+describe('admin commands on', () => {
+  let server: ValkeyServer<VirtualClock>;
+  let plain: ValkeyServer;
+  let admin: Redis;
+  let app: Redis;
+  beforeAll(async () => {
+    server = await createServer({ clock: 'virtual', faults: { admin: true, seed: 5 } });
+    plain = await createServer();
+    admin = new Redis(server.port, { maxRetriesPerRequest: 0 });
+    app = new Redis(server.port, { maxRetriesPerRequest: 0, connectionName: 'app' });
+  });
+  afterAll(async () => {
+    admin.disconnect();
+    app.disconnect();
+    await Promise.all([server.close(), plain.close()]);
+  });
+
+  test('COMMAND and the command table do not see them', async () => {
+    const p = new Redis(plain.port);
+    try {
+      expect(await admin.call('COMMAND', 'COUNT')).toBe(await p.call('COMMAND', 'COUNT'));
+      expect(await admin.call('COMMAND', 'INFO', 'double.fault')).toEqual([null]);
+      const names = (await admin.call('COMMAND', 'LIST')) as string[];
+      expect(names.some((n) => n.startsWith('double.'))).toBe(false);
+      await expect(admin.call('COMMAND', 'GETKEYS', 'DOUBLE.FAULT', 'LIST')).rejects.toThrow('ERR Invalid command specified');
+    } finally {
+      p.disconnect();
+    }
+  });
+
+  test('ADD a rule as JSON; another client sees it; LIST, FIRED, PENDING', async () => {
+    const id = (await admin.call('DOUBLE.FAULT', 'ADD', JSON.stringify({
+      command: 'GET', key: 'user:*', client: { name: 'app' }, effect: { kind: 'error', error: 'LOADING' }, times: 2,
+    }))) as number;
+    expect(id).toBeGreaterThan(0);
+    const list = JSON.parse((await admin.call('DOUBLE.FAULT', 'LIST')) as string) as { id: number; effect: string; fired: number }[];
+    expect(list).toEqual([expect.objectContaining({ id, effect: 'error', fired: 0 })]);
+    expect(await admin.get('user:1')).toBeNull(); // not named app
+    await expect(app.get('user:1')).rejects.toThrow('LOADING Valkey is loading the dataset in memory');
+    const pending = JSON.parse((await admin.call('DOUBLE.FAULT', 'PENDING')) as string) as { id: number }[];
+    expect(pending.map((p) => p.id)).toEqual([id]);
+    await expect(app.get('user:2')).rejects.toThrow('LOADING');
+    expect(await app.get('user:3')).toBeNull();
+    expect(JSON.parse((await admin.call('DOUBLE.FAULT', 'PENDING')) as string)).toEqual([]);
+    const fired = JSON.parse((await admin.call('DOUBLE.FAULT', 'FIRED', '2')) as string) as { id: number; command: string }[];
+    expect(fired.map((f) => [f.id, f.command])).toEqual([[id, 'get'], [id, 'get']]);
+  });
+
+  test('the admin commands themselves are never faulted nor recorded', async () => {
+    await admin.call('DOUBLE.FAULT', 'RESET');
+    await admin.call('DOUBLE.FAULT', 'ADD', JSON.stringify({ effect: { kind: 'error', error: 'ERR everything' }, persist: true }));
+    await expect(admin.ping()).rejects.toThrow('ERR everything');
+    expect(await admin.call('DOUBLE.FAULT', 'CLEAR')).toBe(1);
+    expect(await admin.ping()).toBe('PONG');
+    const h = JSON.parse((await admin.call('DOUBLE.FAULT', 'HISTORY')) as string) as { command: string }[];
+    expect(h.map((c) => c.command)).toEqual(['ping', 'ping']);
+  });
+
+  test('hang over the wire, RELEASE by id', async () => {
+    const id = (await admin.call('DOUBLE.FAULT', 'ADD', JSON.stringify({ command: 'INCR', effect: { kind: 'hang' } }))) as number;
+    let v: unknown;
+    const p = app.incr('n').then((x) => { v = x; });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(v).toBeUndefined();
+    expect(await admin.call('DOUBLE.FAULT', 'RELEASE', String(id))).toBe(1);
+    await p;
+    expect(v).toBe(1);
+  });
+
+  test('a regex matcher in JSON, a delay on the server clock, DOUBLE.CLOCK ADVANCE', async () => {
+    await admin.call('DOUBLE.FAULT', 'ADD', JSON.stringify({
+      command: { regex: '^s(et|add)$' }, effect: { kind: 'pass' }, delay: { ms: 1000, clock: 'server' }, times: 1,
+    }));
+    let done = false;
+    const p = app.sadd('s', 'a').then(() => { done = true; });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(false);
+    const now = (await admin.call('DOUBLE.CLOCK', 'NOW')) as number;
+    expect(await admin.call('DOUBLE.CLOCK', 'ADVANCE', '1000')).toBe(now + 1000);
+    await p;
+    expect(done).toBe(true);
+  });
+
+  test('SEED, PUSH, REFUSE, bad input', async () => {
+    expect(await admin.call('DOUBLE.FAULT', 'SEED')).toBe(5);
+    expect(await admin.call('DOUBLE.FAULT', 'SEED', '77')).toBe('OK');
+    expect(server.faults.seed).toBe(77);
+    expect(await admin.call('DOUBLE.FAULT', 'PUSH', '["message","c","m"]', '{"client":{"name":"nobody"}}')).toBe(0);
+    const rid = (await admin.call('DOUBLE.FAULT', 'REFUSE')) as number;
+    expect(server.faults.active().map((s) => s.id)).toContain(rid);
+    expect(await admin.call('DOUBLE.FAULT', 'CLEAR', String(rid))).toBe(1);
+    await expect(admin.call('DOUBLE.FAULT', 'ADD', '{not json')).rejects.toThrow(/^ERR /);
+    await expect(admin.call('DOUBLE.FAULT', 'ADD', '{"effect":{"kind":"nope"}}')).rejects.toThrow('ERR unknown fault effect "nope"');
+    await expect(admin.call('DOUBLE.FAULT', 'BOGUS')).rejects.toThrow("ERR unknown subcommand 'BOGUS'. Try DOUBLE.FAULT HELP.");
+    await expect(admin.call('DOUBLE.FAULT', 'RELEASE', 'x')).rejects.toThrow('ERR the rule id must be an integer');
+    expect(((await admin.call('DOUBLE.FAULT', 'HELP')) as string[])[0]).toMatch(/^DOUBLE.FAULT <subcommand>/);
+  });
+});
+
+describe('admin commands with requirepass', () => {
+  test('need an authenticated connection', async () => {
+    const s = await createServer({ requirepass: 'pw', faults: { admin: true } });
+    const c = await TestClient.connect(s.port);
+    try {
+      expect(await c.call('DOUBLE.FAULT', 'LIST')).toEqual({ error: 'NOAUTH Authentication required.' });
+      expect(await c.call('AUTH', 'pw')).toBe('OK');
+      expect(await c.call('DOUBLE.FAULT', 'LIST')).toBe('[]');
+    } finally {
+      c.close();
+      await s.close();
+    }
+  });
+});
