@@ -145,6 +145,12 @@ export class ValkeyServer<C extends Clock = Clock> {
     return this;
   }
 
+  /** Lets the process exit while the server listens (a per-worker server of the test adapters). */
+  unref(): this {
+    this.net.unref();
+    return this;
+  }
+
   /** Stops listening, closes every connection and stops the engine's timers. Idempotent. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
