@@ -178,6 +178,12 @@ export function registerValkeyDouble(hooks: Hooks, opts: UseValkeyDoubleOptions,
       if (server?.faults.usedProbability) console.error(server.faults.seedLine());
     }));
   }
+  else {
+    // No failure hook (jest): name the seed once per file when probabilistic faults were used.
+    hooks.afterAll(() => {
+      if (running && server?.faults.usedProbability) console.info(server.faults.seedLine());
+    });
+  }
   if (flush === 'afterEach') hooks.afterEach(() => (running ? flushNow() : undefined));
   if (flush === 'beforeEach') hooks.beforeEach(() => (running ? flushNow() : undefined));
   hooks.afterEach(() => {

@@ -139,6 +139,24 @@ describe("clock: 'virtual' following fake timers", () => {
   });
 });
 
+describe('the README fake-timers example, with ioredis and every default fake', () => {
+  const valkey = useValkeyDouble({ clock: 'virtual', followFakeTimers: true });
+  test('a session and its refresh timer expire together', async () => {
+    vi.useFakeTimers();
+    const redis = new Redis(valkey.url);
+    try {
+      await redis.set('session', 'abc', 'PX', 1000);
+      vi.advanceTimersByTime(1000);
+      expect(await redis.get('session')).toBe('abc');
+      vi.advanceTimersByTime(1);
+      expect(await redis.get('session')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+      redis.disconnect();
+    }
+  });
+});
+
 describe("scope 'run': the globalSetup's server, over the wire", () => {
   test('url from the globalSetup, flush and connections through commands, faults only in process', async () => {
     const saved = { url: process.env['VALKEY_DOUBLE_URL'], target: process.env['VALKEY_DOUBLE_RUN_TARGET'] };

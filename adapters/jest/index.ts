@@ -21,6 +21,9 @@ import { registerValkeyDouble, type Hooks, type UseValkeyDoubleOptions, type Val
 export type { UseValkeyDoubleOptions, ValkeyDouble, TargetKind } from '../common.js';
 import { FakeTimersClock } from '../fake-timers-clock.js';
 
+export { startRunServer } from '../global.js';
+export type { RunServer } from '../global.js';
+
 export { FakeTimersClock };
 
 function jestHooks(): Hooks {

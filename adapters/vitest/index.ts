@@ -20,6 +20,9 @@ import { registerValkeyDouble, type UseValkeyDoubleOptions, type ValkeyDouble } 
 export type { UseValkeyDoubleOptions, ValkeyDouble, TargetKind } from '../common.js';
 import { FakeTimersClock } from '../fake-timers-clock.js';
 
+export { startRunServer } from '../global.js';
+export type { RunServer } from '../global.js';
+
 export { FakeTimersClock };
 
 export function useValkeyDouble(opts: UseValkeyDoubleOptions & { clock: 'virtual'; followFakeTimers: true }): ValkeyDouble<FakeTimersClock>;
