@@ -5,6 +5,7 @@ import { createServer as netCreateServer, type Server as NetServer, type Socket 
 import { Engine, type EngineOptions } from '../engine/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Connection } from './connection.js';
+import { createPipe, makeIoredisConnector, type ConnectorBase, type PipeEnd } from './in-process.js';
 import { FaultLayer } from './faults/layer.js';
 import { Faults, type FaultsOptions } from './faults/faults.js';
 
@@ -143,6 +144,26 @@ export class ValkeyServer<C extends Clock = Clock> {
       if (this.opts.config?.['bind'] === undefined) this.engine.config.force('bind', a.address);
     }
     return this;
+  }
+
+  /**
+   * A connection without TCP: the returned duplex stream is the client's end;
+   * the server serves the other end as it serves a socket (same faults, same
+   * bytes). Works before listen() too.
+   */
+  connectInProcess(): PipeEnd {
+    const [client, server] = createPipe(this.boundPort);
+    this.accept(server as unknown as Socket);
+    return client;
+  }
+
+  /**
+   * An ioredis / iovalkey `Connector` that connects in process:
+   * `new Redis({ Connector: server.ioredisConnector(AbstractConnector) })`
+   * with AbstractConnector imported from the client library.
+   */
+  ioredisConnector<B extends ConnectorBase>(Base: B): new (options: unknown) => InstanceType<B> {
+    return makeIoredisConnector(Base, () => this.connectInProcess());
   }
 
   /** Lets the process exit while the server listens (a per-worker server of the test adapters). */
