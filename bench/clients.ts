@@ -9,6 +9,26 @@ import { createRequire } from 'node:module';
 import { AbstractConnector, Redis } from 'ioredis';
 import { findOracle, startOracle } from '../conformance/targets/oracle.js';
 import { createServer } from '../src/index.js';
+import { PipeEnd } from '../src/server/in-process.js';
+
+/** A connector whose "server" answers +OK to every command at once: what ioredis alone costs. */
+class InstantOk extends AbstractConnector {
+  constructor() {
+    super(0);
+  }
+  connect(): Promise<never> {
+    const c = new PipeEnd('127.0.0.1', 1, '127.0.0.1', 2);
+    const s = new PipeEnd('127.0.0.1', 2, '127.0.0.1', 1);
+    c.peer = s;
+    s.peer = c;
+    s.on('data', (d: Buffer) => {
+      let n = 0;
+      for (let i = 0; i < d.length; i++) if (d[i] === 42 && (i === 0 || d[i - 1] === 10)) n++;
+      s.write('+OK\r\n'.repeat(n));
+    });
+    return Promise.resolve(c as never);
+  }
+}
 
 interface Client {
   set(k: string, v: string): Promise<unknown>;
@@ -52,6 +72,10 @@ export async function benchClients(ms = 2000, runs = 3): Promise<ClientRow[]> {
     }
     return b;
   };
+  rows.push({
+    name: 'ioredis alone (a stream answering +OK at once)',
+    opsPerSec: await best(async () => new Redis({ Connector: InstantOk as never, enableReadyCheck: false })),
+  });
   const server = await createServer();
   try {
     rows.push({ name: 'ioredis, in-process connector -> valkey-double', opsPerSec: await best(async () => new Redis({ Connector: server.ioredisConnector(AbstractConnector) })) });

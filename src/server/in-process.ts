@@ -1,5 +1,5 @@
 /**
- * An in-process transport: a pair of connected duplex streams, one end
+ * An in-process transport: a pair of connected socket-like ends, one end
  * handed to a client library, the other served by the server exactly like a
  * TCP socket (same Connection, same fault rules, the same reply bytes), with
  * no TCP in between.
@@ -7,61 +7,109 @@
  *   const stream = server.connectInProcess();              // any client that takes a stream
  *   new Redis({ Connector: server.ioredisConnector(AbstractConnector) });  // ioredis / iovalkey
  */
-import { Duplex } from 'node:stream';
+import { EventEmitter } from 'node:events';
 
-/** One end of an in-process pipe; looks enough like a net.Socket for clients and for Connection. */
-export class PipeEnd extends Duplex {
+/**
+ * One end of an in-process pipe: the events (data, end, close, error) and
+ * methods of a net.Socket that client libraries and the server's Connection
+ * use. Bytes written at one end reach the other in a microtask, in order;
+ * nothing is buffered against backpressure (writableLength is 0).
+ */
+export class PipeEnd extends EventEmitter {
   peer!: PipeEnd;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
   readonly connecting = false;
   readonly remoteFamily = 'IPv4';
+  readonly writableLength = 0;
+  destroyed = false;
+  writable = true;
+  readable = true;
+  private paused = false;
+  private ended = false;
+  private scheduled = false;
+  private readonly inbox: Buffer[] = [];
 
-  constructor(local: [string, number], remote: [string, number]) {
-    super({ allowHalfOpen: false, decodeStrings: true, highWaterMark: 1 << 16 });
-    [this.localAddress, this.localPort] = local;
-    [this.remoteAddress, this.remotePort] = remote;
+  constructor(
+    readonly localAddress: string,
+    readonly localPort: number,
+    readonly remoteAddress: string,
+    readonly remotePort: number,
+  ) {
+    super();
   }
 
-  override _read(): void {}
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    if (!this.peer.destroyed) this.peer.push(chunk);
-    cb();
-  }
-
-  override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
-    if (!this.peer.destroyed) this.peer.push(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)));
-    cb();
-  }
-
-  override _final(cb: (e?: Error | null) => void): void {
-    if (!this.peer.destroyed) this.peer.push(null);
-    cb();
-  }
-
-  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    const p = this.peer;
-    if (!p.destroyed) {
-      p.push(null);
-      if (this.resetting) {
-        const e = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
-        process.nextTick(() => p.destroy(e));
-      } else {
-        process.nextTick(() => p.destroy());
-      }
+  write(data: string | Uint8Array, enc?: BufferEncoding | ((e?: Error | null) => void), cb?: (e?: Error | null) => void): boolean {
+    const done = typeof enc === 'function' ? enc : cb;
+    if (this.destroyed || this.ended) {
+      if (done) queueMicrotask(() => done(new Error('This socket has been ended by the other party')));
+      return false;
     }
-    cb(err);
+    const buf = typeof data === 'string' ? Buffer.from(data, typeof enc === 'string' ? enc : 'utf8') : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    this.peer.receive(buf);
+    if (done) queueMicrotask(() => done(null));
+    return true;
   }
 
-  private resetting = false;
+  private receive(b: Buffer): void {
+    if (this.destroyed) return;
+    this.inbox.push(b);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.paused) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      while (!this.paused && !this.destroyed && this.inbox.length > 0) this.emit('data', this.inbox.shift()!);
+    });
+  }
+
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+
+  resume(): this {
+    this.paused = false;
+    if (this.inbox.length > 0) this.schedule();
+    return this;
+  }
+
+  /** Closes after what was written; the peer sees 'end', then both 'close'. */
+  end(): this {
+    if (this.ended || this.destroyed) return this;
+    this.ended = true;
+    this.writable = false;
+    queueMicrotask(() => {
+      if (!this.peer.destroyed) this.peer.emit('end');
+      this.peer.destroy();
+      this.destroy();
+    });
+    return this;
+  }
+
+  destroy(err?: Error): this {
+    return this.close(err, undefined);
+  }
 
   /** As net.Socket's: the peer sees ECONNRESET. */
   resetAndDestroy(): this {
-    this.resetting = true;
-    return this.destroy();
+    const e = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
+    return this.close(undefined, e);
+  }
+
+  private close(err: Error | undefined, peerErr: Error | undefined): this {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    this.writable = false;
+    this.readable = false;
+    this.inbox.length = 0;
+    process.nextTick(() => {
+      if (err) this.emit('error', err);
+      this.emit('close', err !== undefined);
+    });
+    if (!this.peer.destroyed) this.peer.close(peerErr, undefined);
+    return this;
   }
 
   setNoDelay(): this {
@@ -70,8 +118,7 @@ export class PipeEnd extends Duplex {
   setKeepAlive(): this {
     return this;
   }
-  setTimeout(_ms: number, cb?: () => void): this {
-    void cb;
+  setTimeout(): this {
     return this;
   }
   ref(): this {
@@ -86,9 +133,9 @@ let nextPort = 1;
 
 /** [client end, server end]: the client appears to the server at 127.0.0.1:<n>. */
 export function createPipe(serverPort: number): [PipeEnd, PipeEnd] {
-  const port = nextPort++ % 65536;
-  const client = new PipeEnd(['127.0.0.1', port], ['127.0.0.1', serverPort]);
-  const server = new PipeEnd(['127.0.0.1', serverPort], ['127.0.0.1', port]);
+  const port = 1 + (nextPort++ % 65535);
+  const client = new PipeEnd('127.0.0.1', port, '127.0.0.1', serverPort);
+  const server = new PipeEnd('127.0.0.1', serverPort, '127.0.0.1', port);
   client.peer = server;
   server.peer = client;
   return [client, server];
