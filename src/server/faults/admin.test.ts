@@ -126,6 +126,24 @@ describe('admin commands on', () => {
     await expect(admin.call('DOUBLE.FAULT', 'RELEASE', 'x')).rejects.toThrow('ERR the rule id must be an integer');
     expect(((await admin.call('DOUBLE.FAULT', 'HELP')) as string[])[0]).toMatch(/^DOUBLE.FAULT <subcommand>/);
   });
+
+  test('malformed rules get an error; the server stays up and adds nothing', async () => {
+    await admin.call('DOUBLE.FAULT', 'RESET');
+    const bad = [
+      { command: 5, effect: { kind: 'drop' } },
+      { key: { regex: '(' }, effect: { kind: 'drop' } },
+      { effect: { kind: 'reply', raw: 5 } },
+      { effect: { kind: 'error' } },
+      { effect: { kind: 'redirect', host: 'h' } },
+      { effect: { kind: 'split', chunks: 'a' } },
+      { effect: { kind: 'pass' }, delay: 1e12 },
+      { effect: { kind: 'drop' }, nth: -1 },
+      { effect: { kind: 'push', push: 3 } },
+    ];
+    for (const rule of bad) await expect(admin.call('DOUBLE.FAULT', 'ADD', JSON.stringify(rule))).rejects.toThrow(/^ERR /);
+    expect(server.faults.active()).toHaveLength(0);
+    expect(await app.ping()).toBe('PONG');
+  });
 });
 
 describe('admin commands with requirepass', () => {

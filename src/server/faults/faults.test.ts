@@ -507,5 +507,14 @@ describe('validation', () => {
     expect(() => server.faults.on('GET').cut(-1)).toThrow(/cut/);
     expect(() => server.faults.on('GET').drop().times(0)).toThrow(/times/);
     expect(() => server.faults.add({ effect: { kind: 'explode' } as never })).toThrow(/unknown fault effect/);
+    expect(() => server.faults.on('GET').delay(2 ** 31)).toThrow(/delay must be from 0/);
+  });
+
+  test('a matcher that throws answers an error to that request; the server and the connection go on', async () => {
+    const r = await ioredis();
+    server.faults.intercept({ args: () => { throw new Error('bad predicate'); } }).drop();
+    await expect(r.get('a')).rejects.toThrow('ERR valkey-double fault layer: bad predicate');
+    server.faults.clear();
+    expect(await r.get('a')).toBeNull();
   });
 });

@@ -233,6 +233,9 @@ function fmt(m: TextMatcher): string {
   return `/${m.regex}/${m.flags ?? ''}`;
 }
 
+/** Node's timers take at most 2^31-1 ms. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 const EFFECT_KINDS = new Set(['pass', 'error', 'redirect', 'reply', 'drop', 'close', 'hang', 'split', 'cut', 'throttle', 'push']);
 
 function validate(spec: FaultSpec): void {
@@ -243,12 +246,26 @@ function validate(spec: FaultSpec): void {
     throw new RangeError(`probability must be within [0, 1], not ${spec.probability}`);
   }
   if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) throw new RangeError(`times must be a positive integer, not ${spec.times}`);
+  if (e.kind === 'error' && typeof e.error !== 'string') throw new TypeError('error needs a text');
+  if (e.kind === 'redirect' && (typeof e.host !== 'string' || !Number.isInteger(e.port) || (e.slot !== undefined && !(Number.isInteger(e.slot) && e.slot >= 0 && e.slot < 16384)))) {
+    throw new TypeError('a redirect needs host (a string), port (an integer) and maybe slot (0-16383)');
+  }
+  if (e.kind === 'reply' && (e.raw === undefined ? typeof e.reply !== 'object' || e.reply === null : typeof e.raw !== 'string')) {
+    throw new TypeError('reply needs a reply (R.*) or raw RESP bytes (a string)');
+  }
+  if (e.kind === 'push' && (typeof e.push !== 'object' || e.push === null)) throw new TypeError('push needs an array of strings or a reply');
+  if (e.kind === 'split') {
+    const ok = e.sizes !== undefined ? Array.isArray(e.sizes) && e.sizes.every((n) => Number.isInteger(n) && n > 0) : e.chunks === undefined || (Number.isInteger(e.chunks) && e.chunks > 0);
+    if (!ok) throw new RangeError('split needs a positive number of chunks or positive chunk sizes');
+    if (e.intervalMs !== undefined && !(e.intervalMs >= 0)) throw new RangeError('split needs intervalMs >= 0');
+  }
   if (e.kind === 'cut' && !(Number.isInteger(e.at) && e.at >= 0)) throw new RangeError(`cut needs a byte count >= 0, not ${e.at}`);
   if (e.kind === 'throttle' && !(e.bytesPerSecond > 0)) throw new RangeError(`throttle needs bytesPerSecond > 0, not ${e.bytesPerSecond}`);
   if (e.kind === 'close' && e.when !== 'before' && e.when !== 'after') throw new TypeError(`close needs when: 'before' | 'after'`);
   const d = spec.delay;
   const ms = typeof d === 'number' ? d : d?.ms;
-  if (ms !== undefined && !(ms >= 0)) throw new RangeError(`delay must be >= 0 ms, not ${ms}`);
+  if (ms !== undefined && !(ms >= 0 && ms <= MAX_DELAY_MS)) throw new RangeError(`delay must be from 0 to ${MAX_DELAY_MS} ms, not ${ms}`);
+  if (spec.until !== undefined && typeof spec.until !== 'number') throw new TypeError('until must be a time in epoch ms');
 }
 
 // ---------------------------------------------------------------------------
@@ -291,7 +308,7 @@ export class FaultScope {
   }
   /** Waits `ms` before the effect (real time, or the server clock with { clock: 'server' }). */
   delay(ms: number, opts: { clock?: 'real' | 'server' } = {}): this {
-    if (!(ms >= 0)) throw new RangeError(`delay must be >= 0 ms, not ${ms}`);
+    if (!(ms >= 0 && ms <= MAX_DELAY_MS)) throw new RangeError(`delay must be from 0 to ${MAX_DELAY_MS} ms, not ${ms}`);
     this.rule.spec.delay = { ms, clock: opts.clock ?? 'real' };
     return this;
   }
@@ -707,6 +724,9 @@ export class Faults {
   private later(c: FaultableConnection, fn: () => void): void {
     try {
       fn();
+    } catch (e) {
+      // Out of the connection's loop (a timer, a release): nothing may escape to the event loop.
+      c.send(R.error(`ERR valkey-double fault layer: ${e instanceof Error ? e.message : String(e)}`.replace(/[\r\n]+/g, ' ')));
     } finally {
       c.resume();
     }

@@ -3,7 +3,7 @@
  * joining them to a Faults controller under the server's node name.
  */
 import type { Socket } from 'node:net';
-import type { Bytes, Reply } from '../../protocol/index.js';
+import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import type { Clock } from '../../time/index.js';
 import type { Connection, ConnectionHooks } from '../connection.js';
 import { handleAdmin, isAdminCommand, type AdminContext } from './admin.js';
@@ -48,13 +48,20 @@ export class FaultLayer implements ConnectionHooks {
   }
 
   request(conn: Connection, argv: readonly Bytes[]): boolean {
-    if (argv.length > 0 && isAdminCommand(argv[0]!)) {
-      if (!this.faults.admin) return false;
-      conn.send(handleAdmin(this.admin, conn, argv));
+    try {
+      if (argv.length > 0 && isAdminCommand(argv[0]!)) {
+        if (!this.faults.admin) return false;
+        conn.send(handleAdmin(this.admin, conn, argv));
+        return true;
+      }
+      const info = commandInfo(argv);
+      return this.faults.request(this.node, conn, argv, info, () => requestKeys(info, argv));
+    } catch (e) {
+      // A rule that cannot be applied (a predicate that throws...) must not take the server down.
+      conn.send(R.error(`ERR valkey-double fault layer: ${e instanceof Error ? e.message : String(e)}`.replace(/[\r\n]+/g, ' ')));
+      conn.resume();
       return true;
     }
-    const info = commandInfo(argv);
-    return this.faults.request(this.node, conn, argv, info, () => requestKeys(info, argv));
   }
 
   delivered(conn: Connection, reply: Reply): boolean {
