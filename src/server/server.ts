@@ -52,6 +52,9 @@ export class ValkeyServer<C extends Clock = Clock> {
   readonly faults: Faults;
   private readonly layer: FaultLayer;
   private readonly ownsFaults: boolean;
+  /** Crashed: connections reset, the port refuses, until restart(). */
+  private down = false;
+  private errorGuard = false;
 
   constructor(private readonly opts: ServerOptions = {}) {
     this.boundHost = opts.host ?? '127.0.0.1';
@@ -68,7 +71,7 @@ export class ValkeyServer<C extends Clock = Clock> {
   }
 
   private accept(socket: Socket): void {
-    if (this.closing) {
+    if (this.closing || this.down) {
       socket.destroy();
       return;
     }
@@ -127,13 +130,15 @@ export class ValkeyServer<C extends Clock = Clock> {
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);
       this.net.once('error', onError);
-      this.net.listen(this.opts.port ?? 0, this.boundHost, () => {
+      // A restart listens on the port it had.
+      this.net.listen(this.boundPort || (this.opts.port ?? 0), this.boundHost, () => {
         this.net.off('error', onError);
         resolve();
       });
     });
     // Errors after listening (EMFILE on accept...) must not crash the host process.
-    this.net.on('error', () => {});
+    if (!this.errorGuard) this.net.on('error', () => {});
+    this.errorGuard = true;
     const a = this.net.address();
     if (a && typeof a === 'object') {
       this.boundPort = a.port;
@@ -164,6 +169,38 @@ export class ValkeyServer<C extends Clock = Clock> {
    */
   ioredisConnector<B extends ConnectorBase>(Base: B): new (options: unknown) => InstanceType<B> {
     return makeIoredisConnector(Base, () => this.connectInProcess());
+  }
+
+  /**
+   * A crash, as a node-level fault: every connection is reset (clients see
+   * ECONNRESET), and the port refuses connections (ECONNREFUSED) until
+   * restart(). The data stays in memory for restart() to keep or drop.
+   */
+  async crash(): Promise<void> {
+    if (this.closing || this.down) return;
+    this.down = true;
+    for (const c of [...this.conns]) c.kill('reset');
+    for (const sock of [...this.sockets]) sock.destroy();
+    if (this.net.listening) await new Promise<void>((resolve) => this.net.close(() => resolve()));
+  }
+
+  /** Whether the server is crashed (see crash()). */
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  /**
+   * Comes back after crash() on the same host and port. `flush: true` starts
+   * with every database empty, as a restart without persistence does; by
+   * default the data is kept, as a restart that loaded its dataset.
+   */
+  async restart(opts: { flush?: boolean } = {}): Promise<this> {
+    if (this.closing) throw new Error('the server is closed');
+    if (!this.down) await this.crash();
+    if (opts.flush) this.flushAll();
+    await this.listen();
+    this.down = false;
+    return this;
   }
 
   /** Lets the process exit while the server listens (a per-worker server of the test adapters). */

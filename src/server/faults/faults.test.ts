@@ -518,3 +518,34 @@ describe('validation', () => {
     expect(await r.get('a')).toBeNull();
   });
 });
+
+describe('crash and restart on the same port', () => {
+  test('clients see the reset and the refusal, then reconnect; the data is kept or dropped', async () => {
+    const s = await createServer();
+    const port = s.port;
+    const events: string[] = [];
+    const r = new Redis({ port, maxRetriesPerRequest: 0, retryStrategy: () => 20, autoResendUnfulfilledCommands: false });
+    r.on('error', (e: NodeJS.ErrnoException) => events.push(e.code ?? e.message));
+    try {
+      await r.set('k', 'v');
+      await s.crash();
+      expect(s.isDown).toBe(true);
+      await until(() => events.includes('ECONNREFUSED'));
+      expect(events[0]).toBe('ECONNRESET');
+      await expect(r.get('k')).rejects.toThrow();
+      let ready = new Promise((res) => r.once('ready', res));
+      await s.restart();
+      expect(s.port).toBe(port);
+      await ready;
+      expect(await r.get('k')).toBe('v');
+      ready = new Promise((res) => r.once('ready', res));
+      await s.restart({ flush: true });
+      await ready;
+      expect(await r.get('k')).toBeNull();
+      expect(s.isDown).toBe(false);
+    } finally {
+      r.disconnect();
+      await s.close();
+    }
+  });
+});
