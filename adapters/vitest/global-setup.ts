@@ -11,6 +11,13 @@
  */
 import { startRunServer } from '../global.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The globalSetup server's URL (valkey-double/vitest/global-setup). */
+    valkeyDoubleUrl: string;
+  }
+}
+
 interface Project {
   provide?(key: string, value: unknown): void;
 }

@@ -549,3 +549,41 @@ describe('crash and restart on the same port', () => {
     }
   });
 });
+
+describe('node-redis sees the faults too (RESP3)', () => {
+  async function nodeRedis() {
+    const c = createClient({ socket: { port: server.port, host: '127.0.0.1', reconnectStrategy: false }, RESP: 3 });
+    c.on('error', () => {});
+    await c.connect();
+    closers.push(() => c.destroy());
+    return c;
+  }
+
+  test('an error reply, a split reply, a hang released, a dropped connection', async () => {
+    const c = await nodeRedis();
+    server.faults.on('GET').error('CLUSTERDOWN');
+    await expect(c.get('k')).rejects.toThrow(FAULT_ERRORS.CLUSTERDOWN);
+    await c.hSet('h', { a: '1', b: '2' });
+    server.faults.on('HGETALL').split([1, 3, 5, 7], { intervalMs: 5 });
+    expect(await c.hGetAll('h')).toEqual({ a: '1', b: '2' });
+    const hung = server.faults.on('INCR').hang();
+    let v: unknown;
+    const p = c.incr('n').then((x) => { v = x; });
+    await sleep(40);
+    expect(v).toBeUndefined();
+    hung.release();
+    await p;
+    expect(v).toBe(1);
+    server.faults.on('SET').close({ when: 'before' });
+    await expect(c.set('k', 'v')).rejects.toThrow();
+    const other = await ioredis();
+    expect(await other.exists('k')).toBe(0);
+  });
+
+  test('a push before a reply reaches node-redis as a push, not as the reply', async () => {
+    const c = await nodeRedis();
+    server.faults.on('PING').push(['invalidate', 'k']);
+    expect(await c.ping()).toBe('PONG');
+    expect(await c.ping()).toBe('PONG');
+  });
+});
