@@ -12,6 +12,7 @@ import { registerValkeyDouble, workerNumber, type Hooks, type UseValkeyDoubleOpt
 import { useValkeyDouble } from './vitest/index.js';
 import { parseUrl, targetFromEnv } from './targets.js';
 import setupRun from './vitest/global-setup.js';
+import { createServer } from '../src/index.js';
 
 /** Hooks collected by hand, run in order by the test: a whole "file" inside one test. */
 function manual() {
@@ -204,6 +205,33 @@ describe('VALKEY_DOUBLE_TARGET', () => {
     expect(targetFromEnv({})).toBe('mock');
     expect(targetFromEnv({ VALKEY_DOUBLE_TARGET: 'Binary' })).toBe('binary');
     expect(() => targetFromEnv({ VALKEY_DOUBLE_TARGET: 'docker' })).toThrow(/must be one of mock, binary, url, container/);
+  });
+
+  test('url: a server already running; flush and connections over the wire; mock-only features say so', async () => {
+    const other = await createServer({ requirepass: 'pw' });
+    const saved = process.env['VALKEY_DOUBLE_URL'];
+    process.env['VALKEY_DOUBLE_URL'] = `redis://:pw@127.0.0.1:${other.port}`;
+    try {
+      const { v, run } = await file({ target: 'url', leaks: { timeoutMs: 100 } });
+      expect(v.target).toBe('url');
+      expect(v.url).toBe(`redis://:pw@127.0.0.1:${other.port}`);
+      expect(() => v.faults).toThrow('valkey-double: valkey.faults needs the mock in this process, but this file runs against a real Valkey (VALKEY_DOUBLE_TARGET=url)');
+      const r = new Redis(v.url);
+      await run.test(async () => {
+        await r.set('k', '1');
+        expect(await v.openConnections()).toBe(1);
+      });
+      expect(await r.get('k')).toBeNull();
+      r.disconnect();
+      await run.end();
+      // The adapter's own connection closes too.
+      for (let i = 0; i < 100 && other.connections > 0; i++) await new Promise((res) => setTimeout(res, 5));
+      expect(other.connections).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env['VALKEY_DOUBLE_URL'];
+      else process.env['VALKEY_DOUBLE_URL'] = saved;
+      await other.close();
+    }
   });
 
   const oracle = join(homedir(), '.cache/valkey-double/9.1.2/valkey-server');
