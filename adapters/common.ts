@@ -86,7 +86,7 @@ export function workerNumber(env: NodeJS.ProcessEnv = process.env): number {
 function mockOnly(what: string, target: TargetKind, scope: string): Error {
   return new Error(
     `valkey-double: ${what} needs the mock in this process, but this file runs against ${target === 'mock' ? `the run's server (scope '${scope}')` : `a real Valkey (VALKEY_DOUBLE_TARGET=${target})`}` +
-      (target === 'mock' ? ': use DOUBLE.FAULT / DOUBLE.CLOCK over the wire, or scope \'file\' or \'worker\'' : ''),
+      (target === 'mock' ? ': use RemoteFaults.connect(valkey.url) (DOUBLE.FAULT / DOUBLE.CLOCK over the wire), or scope \'file\' or \'worker\'' : ''),
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
-import { createServer, type ValkeyServer, type VirtualClock } from '../../index.js';
+import { createServer, RemoteFaults, type ValkeyServer, type VirtualClock } from '../../index.js';
 import { TestClient } from '../../../test/e2e/support/test-client.js';
 
 describe('admin commands off (the default)', () => {
@@ -156,6 +156,44 @@ describe('admin commands with requirepass', () => {
       expect(await c.call('DOUBLE.FAULT', 'LIST')).toBe('[]');
     } finally {
       c.close();
+      await s.close();
+    }
+  });
+});
+
+describe('RemoteFaults: the same rules from another process', () => {
+  test('add, fire, records, pending, a timed pause, the clock', async () => {
+    const s = await createServer({ clock: 'virtual', requirepass: 'pw', faults: { admin: true, seed: 9 } });
+    const remote = await RemoteFaults.connect(`redis://:pw@127.0.0.1:${s.port}`);
+    const app = new Redis({ port: s.port, password: 'pw', maxRetriesPerRequest: 0 });
+    try {
+      const id = await remote.add({ command: 'GET', nth: 2, effect: { kind: 'error', error: 'TRYAGAIN' } });
+      await expect(remote.assertNoPendingFaults()).rejects.toThrow(/1 fault is pending:\n {2}#\d+ error \[command=GET nth=2\] fired 0\/1\n\(valkey-double faults seed 9/);
+      expect(await app.get('a')).toBeNull();
+      await expect(app.get('a')).rejects.toThrow('TRYAGAIN Multiple keys request during rehashing of slot');
+      await remote.assertNoPendingFaults();
+      expect((await remote.fired()).map((f) => [f.id, f.effect, f.executed])).toEqual([[id, 'error', false]]);
+      expect((await remote.history(2)).map((c) => c.command)).toEqual(['get', 'get']);
+      const t0 = Date.now();
+      await remote.pauseReads({ ms: 80 });
+      expect(await app.ping()).toBe('PONG');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(70);
+      // A pause without a time: the controller's own connection is not paused, so it can release it.
+      await remote.pauseReads();
+      let pong: unknown;
+      const p = app.ping().then((x) => { pong = x; });
+      await new Promise((r) => setTimeout(r, 40));
+      expect(pong).toBeUndefined();
+      expect(await remote.release()).toBe(0);
+      await p;
+      expect(pong).toBe('PONG');
+      const now = await remote.clockNow();
+      expect(await remote.clockAdvance(500)).toBe(now + 500);
+      expect(s.clock.now()).toBe(now + 500);
+      await expect(remote.call('DOUBLE.FAULT', 'NOPE')).rejects.toThrow("ERR unknown subcommand 'NOPE'");
+    } finally {
+      remote.close();
+      app.disconnect();
       await s.close();
     }
   });

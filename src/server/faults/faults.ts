@@ -399,6 +399,8 @@ interface ConnState {
   /** A blocked request's reply, when it comes, goes through this instead. */
   onBlockedReply?: (reply: Reply) => void;
   pausedBy: Set<FaultRule>;
+  /** Sent admin commands: never paused, so it can end the pause. */
+  admin?: boolean;
 }
 
 /**
@@ -626,7 +628,19 @@ export class Faults {
     return s;
   }
 
+  /** @internal A connection that sends admin commands is not paused (it must be able to release the pause). */
+  markAdmin(c: FaultableConnection): void {
+    const s = this.st(c);
+    if (s.admin) return;
+    s.admin = true;
+    if (s.pausedBy.size > 0) {
+      s.pausedBy.clear();
+      c.holdReads(false);
+    }
+  }
+
   private maybePause(rule: FaultRule, node: NodeContext, c: FaultableConnection): void {
+    if (this.state.get(c)?.admin) return;
     if (c.isClosed || rule.expired(node.clock.now()) || !rule.connTest!(node.name, clientView(c))) return;
     const s = this.st(c);
     if (s.pausedBy.has(rule)) return;

@@ -6,3 +6,5 @@ export type { FaultErrorName, RedirectTarget } from './errors.js';
 export { keyHashSlot } from './slot.js';
 export { FaultLayer } from './layer.js';
 export { isAdminCommand } from './admin.js';
+export { RemoteFaults } from './remote.js';
+export type { RemoteRule } from './remote.js';

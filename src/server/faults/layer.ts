@@ -51,6 +51,7 @@ export class FaultLayer implements ConnectionHooks {
     try {
       if (argv.length > 0 && isAdminCommand(argv[0]!)) {
         if (!this.faults.admin) return false;
+        this.faults.markAdmin(conn);
         conn.send(handleAdmin(this.admin, conn, argv));
         return true;
       }
