@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
 import { Valkey as IoValkey } from 'iovalkey';
 import { createClient } from 'redis';
-import { createServer, FAULT_ERRORS, keyHashSlot, PendingFaultsError, R, type ValkeyServer, type VirtualClock } from '../../index.js';
+import { createServer, FAULT_ERRORS, Faults, keyHashSlot, PendingFaultsError, R, type ValkeyServer, type VirtualClock } from '../../index.js';
 
 let server: ValkeyServer<VirtualClock>;
 const closers: (() => unknown)[] = [];
@@ -585,5 +585,31 @@ describe('node-redis sees the faults too (RESP3)', () => {
     server.faults.on('PING').push(['invalidate', 'k']);
     expect(await c.ping()).toBe('PONG');
     expect(await c.ping()).toBe('PONG');
+  });
+});
+
+describe('one Faults shared by several servers (how cluster nodes will use it)', () => {
+  test('a rule with a node matcher fires on that node only; records name the node', async () => {
+    const shared = new Faults({ seed: 3 });
+    const a = await createServer({ faults: shared, nodeName: 'node-a' });
+    const b = await createServer({ faults: shared, nodeName: 'node-b' });
+    const ra = new Redis(a.port, { maxRetriesPerRequest: 0 });
+    const rb = new Redis(b.port, { maxRetriesPerRequest: 0 });
+    try {
+      expect(a.faults).toBe(shared);
+      shared.intercept({ node: 'node-b', command: 'GET' }).error('READONLY').persist();
+      expect(await ra.get('k')).toBeNull();
+      await expect(rb.get('k')).rejects.toThrow(FAULT_ERRORS.READONLY);
+      expect(shared.fired().map((f) => f.node)).toEqual(['node-b']);
+      expect(new Set(shared.history().map((c) => c.node))).toEqual(new Set(['node-a', 'node-b']));
+      // Closing one server leaves the shared rules to the other.
+      ra.disconnect();
+      await a.close();
+      await expect(rb.get('k')).rejects.toThrow(FAULT_ERRORS.READONLY);
+    } finally {
+      ra.disconnect();
+      rb.disconnect();
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
