@@ -49,11 +49,30 @@ export class PipeEnd extends EventEmitter {
     return true;
   }
 
+  /**
+   * Data for this end. The server's end takes it at once (the request runs
+   * inside the client's write; its reply still reaches the client in a
+   * microtask, after the client has queued the command it wrote); the
+   * client's end always in a microtask.
+   */
   private receive(b: Buffer): void {
     if (this.destroyed) return;
+    if (this.immediate && !this.paused && !this.scheduled && this.inbox.length === 0 && !this.emitting) {
+      this.emitting = true;
+      try {
+        this.emit('data', b);
+      } finally {
+        this.emitting = false;
+      }
+      return;
+    }
     this.inbox.push(b);
     this.schedule();
   }
+
+  /** Set on the server's end: see receive(). */
+  immediate = false;
+  private emitting = false;
 
   private schedule(): void {
     if (this.scheduled || this.paused) return;
@@ -138,6 +157,7 @@ export function createPipe(serverPort: number): [PipeEnd, PipeEnd] {
   const server = new PipeEnd('127.0.0.1', serverPort, '127.0.0.1', port);
   client.peer = server;
   server.peer = client;
+  server.immediate = true;
   return [client, server];
 }
 
