@@ -301,6 +301,11 @@ describe('connections', () => {
     await p;
     expect(v).toBe(1);
     await until(() => late.text() === '+PONG\r\n');
+    // The pause is over for good: a connection opened now is served.
+    const after = await raw();
+    after.send('PING');
+    await until(() => after.text() === '+PONG\r\n', 500);
+    expect(server.faults.active()).toHaveLength(0);
   });
 
   test('push(): sent now to the matching connections only (RESP3 >, RESP2 an array)', async () => {

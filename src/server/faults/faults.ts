@@ -213,7 +213,11 @@ export class FaultRule {
   release(): number {
     const waiting = this.hung.splice(0);
     for (const go of waiting) go();
-    if (this.kind === 'pause') this.owner.unpause(this);
+    if (this.kind === 'pause') {
+      // A pause ends for good: its connections read again, new ones are not paused.
+      this.cleared = true;
+      this.owner.unpause(this);
+    }
     if (this.done) this.owner.remove(this);
     return waiting.length;
   }
@@ -490,6 +494,7 @@ export class Faults {
     const spec: FaultSpec = { effect: { kind: 'pass' } };
     if (opts.node !== undefined) spec.node = opts.node;
     if (opts.client) spec.client = opts.client;
+    if (opts.ms !== undefined && !(opts.ms >= 0 && opts.ms <= MAX_DELAY_MS)) throw new RangeError(`pauseReads ms must be from 0 to ${MAX_DELAY_MS}, not ${opts.ms}`);
     const rule = new FaultRule(this, 'pause', spec);
     this.rules.push(rule);
     for (const node of this.nodes) for (const c of node.connections()) this.maybePause(rule, node, c);
