@@ -423,6 +423,11 @@ describe('lifetime and records', () => {
     await expect(r.get('a')).rejects.toThrow('ERR until');
     server.clock.advance(1000);
     expect(await r.get('a')).toBeNull();
+    // A rule whose time ran out before it ever fired is not pending.
+    server.faults.on('DEL').drop().until(server.clock.now() + 10);
+    expect(server.faults.pendingFaults()).toHaveLength(1);
+    server.clock.advance(10);
+    expect(() => server.faults.assertNoPendingFaults()).not.toThrow();
   });
 
   test('assertNoPendingFaults lists what did not fire, with the seed', async () => {

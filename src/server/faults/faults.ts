@@ -564,9 +564,16 @@ export class Faults {
     return this.rules.filter((r) => !r.done).map((r) => new FaultScope(r));
   }
 
-  /** Rules expected to fire that have not (undici's pendingInterceptors). */
+  /** Rules expected to fire that have not (undici's pendingInterceptors); a rule past its `until` is not. */
   pendingFaults(): FaultScope[] {
-    return this.rules.filter((r) => r.pending).map((r) => new FaultScope(r));
+    const now = this.now();
+    return this.rules.filter((r) => r.pending && !r.expired(now)).map((r) => new FaultScope(r));
+  }
+
+  /** The time of the first attached server's clock (the real time without one). */
+  private now(): number {
+    for (const n of this.nodes) return n.clock.now();
+    return realTimers.nowMs();
   }
 
   /** Throws, listing them, when rules are still pending. */
