@@ -278,3 +278,23 @@ describe('a failing test with probabilistic faults prints the seed', () => {
     }
   });
 });
+
+describe('a real vitest run with the globalSetup (adapters/fixtures/run-scope)', () => {
+  test('two files in two workers share the run server, each in its own database, with a server per worker too', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = await new Promise<{ code: number; text: string }>((resolve) => {
+      execFile(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'adapters/fixtures/run-scope/vitest.config.ts'], {
+        cwd: root, env: { ...process.env, VALKEY_DOUBLE_URL: '', VALKEY_DOUBLE_TARGET: '' }, timeout: 90_000,
+      }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, text: stdout + stderr }));
+    });
+    expect(out.code, out.text).toBe(0);
+    const lines = [...out.text.matchAll(/RUN-SCOPE (a|b) db=(\d+) port=(\d+) worker-port=(\d+)/g)].map((m) => ({ file: m[1], db: m[2], port: m[3], worker: m[4] }));
+    expect(lines.map((l) => l.file).sort()).toEqual(['a', 'b']);
+    expect(lines[0]!.port).toBe(lines[1]!.port);
+    expect(lines[0]!.db).not.toBe(lines[1]!.db);
+    expect(lines[0]!.worker).not.toBe(lines[1]!.worker);
+    expect(lines[0]!.worker).not.toBe(lines[0]!.port);
+  }, 100_000);
+});
