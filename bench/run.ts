@@ -7,6 +7,7 @@
  *   npm run bench -- --profile       # also CPU-profile the mock and print its hot path
  *   npm run bench -- --runs 5        # best of 5 runs per workload (default 3)
  *   npm run bench -- --only P1       # workloads whose name contains P1
+ *   npm run bench -- --clients       # only the client comparison: ioredis in process / over TCP / ioredis-mock
  *
  * The mock runs in its own process (the built CLI if `npm run build` was run,
  * else the source through tsx), like the real server does.
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
 import { createServer } from '../src/index.js';
+import { benchClients, formatClientRows } from './clients.js';
 import { analyzeProfile, formatProfile } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,9 +119,14 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
       only: { type: 'string' },
+      clients: { type: 'boolean', default: false },
     },
   });
   const runs = Math.max(1, Number(values.runs));
+  if (values.clients) {
+    console.log(formatClientRows(await benchClients(2000, runs)));
+    return;
+  }
   const bin = findOracle();
   if (!bin || !existsSync(bin.benchmark)) {
     console.error('valkey-benchmark not found: run `npm run oracle` first (builds Valkey 9 into ~/.cache/valkey-double)');
@@ -177,6 +184,8 @@ async function main(): Promise<void> {
     }
     if (!file) rmSync(profileDir, { recursive: true, force: true });
   }
+
+  console.log('\n' + formatClientRows(await benchClients(2000, runs)));
 }
 
 main().catch((e: unknown) => {

@@ -18,6 +18,8 @@ options:
       --databases N       number of databases (default 16)
       --requirepass PASS  require AUTH with this password
       --aclfile PATH      load ACL users from this file (ACL LOAD / ACL SAVE use it)
+      --admin             accept the DOUBLE.FAULT / DOUBLE.CLOCK admin commands (fault rules over the wire)
+      --seed N            seed of probabilistic faults (default: VALKEY_DOUBLE_SEED, else from the clock)
   -v, --version           print the version
   -h, --help              print this help
 
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<void> {
         databases: { type: 'string' },
         requirepass: { type: 'string' },
         aclfile: { type: 'string' },
+        admin: { type: 'boolean' },
+        seed: { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,7 +78,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const port = intOption('port', values.port, 0, 65535);
   const databases = values.databases !== undefined ? intOption('databases', values.databases, 1, 1_000_000) : undefined;
+  const seed = values.seed !== undefined ? intOption('seed', values.seed, 0, 4294967295) : undefined;
   const server = await createServer({
+    faults: { admin: values.admin ?? false, ...(seed !== undefined ? { seed } : {}) },
     port,
     host: values.bind,
     ...(databases !== undefined ? { databases } : {}),

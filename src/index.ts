@@ -8,6 +8,13 @@
  */
 export { createServer, ValkeyServer } from './server/index.js';
 export type { ServerOptions } from './server/index.js';
+export type { PipeEnd } from './server/in-process.js';
+// Fault injection: server.faults, or a Faults shared by several servers.
+export { Faults, FaultScope, Interceptor, PendingFaultsError, FAULT_ERRORS, keyHashSlot, movedError, askError, RemoteFaults } from './server/faults/index.js';
+export type {
+  FaultEffect, FaultSpec, FaultDelay, FaultsOptions, CallRecord, FiredFault, ClientView, FaultMatch, ConnectionMatch, TextMatcher,
+  FaultErrorName, RedirectTarget, RemoteRule,
+} from './server/faults/index.js';
 export { VirtualClock, SystemClock, Rng } from './time/index.js';
 export type { Clock, Timer, VirtualClockOptions } from './time/index.js';
 export { Engine } from './engine/index.js';

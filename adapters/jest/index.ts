@@ -18,7 +18,13 @@
 import type { Clock, VirtualClock } from '../../src/index.js';
 import { registerValkeyDouble, type Hooks, type UseValkeyDoubleOptions, type ValkeyDouble } from '../common.js';
 
-export type { UseValkeyDoubleOptions, ValkeyDouble } from '../common.js';
+export type { UseValkeyDoubleOptions, ValkeyDouble, TargetKind } from '../common.js';
+import { FakeTimersClock } from '../fake-timers-clock.js';
+
+export { startRunServer } from '../global.js';
+export type { RunServer } from '../global.js';
+
+export { FakeTimersClock };
 
 function jestHooks(): Hooks {
   const g = globalThis as unknown as Partial<Hooks>;
@@ -29,6 +35,7 @@ function jestHooks(): Hooks {
   return g as Hooks;
 }
 
+export function useValkeyDouble(opts: UseValkeyDoubleOptions & { clock: 'virtual'; followFakeTimers: true }): ValkeyDouble<FakeTimersClock>;
 export function useValkeyDouble(opts: UseValkeyDoubleOptions & { clock: 'virtual' }): ValkeyDouble<VirtualClock>;
 export function useValkeyDouble<C extends Clock>(opts: UseValkeyDoubleOptions & { clock: C }): ValkeyDouble<C>;
 export function useValkeyDouble(opts?: UseValkeyDoubleOptions): ValkeyDouble;

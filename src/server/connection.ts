@@ -13,11 +13,39 @@
  * client gets an error reply and every other connection is untouched.
  */
 import type { Socket } from 'node:net';
-import { encode, RequestDecoder, R, type Reply } from '../protocol/index.js';
+import { encode, RequestDecoder, R, type Bytes, type Reply } from '../protocol/index.js';
 import { BLOCKED, type Client, type Engine } from '../engine/index.js';
 
 /** Stop executing and reading while this many reply bytes wait to be written. */
 export const HIGH_WATER = 1 << 20;
+
+/**
+ * Where the reply bytes of a connection go: the socket itself, or a layer in
+ * front of it that shapes output (src/server/faults: chunks, bandwidth, cut).
+ */
+export interface Wire {
+  write(data: string): void;
+  /** Close once everything written has gone out. */
+  end(): void;
+  /** Bytes written but not yet sent. */
+  readonly writableLength: number;
+}
+
+/**
+ * A layer between the connection and the engine (src/server/faults). It sees
+ * every request first and may take it over, using the connection's
+ * `execute`/`send`/`hold`/`resume`/`kill` methods.
+ */
+export interface ConnectionHooks {
+  /** True when the layer took the request (it replies, holds or closes); false runs it as usual. */
+  request(conn: Connection, argv: readonly Bytes[]): boolean;
+  /** A reply delivered later (a blocked command's, a push): true when the layer swallowed it. */
+  delivered?(conn: Connection, reply: Reply): boolean;
+  /** The connection closed. */
+  closed?(conn: Connection): void;
+  /** The wire replies are written to; the socket when absent. */
+  wire?(socket: Socket): Wire;
+}
 
 export class Connection {
   readonly client: Client;
@@ -30,13 +58,20 @@ export class Connection {
   private paused = false;
   /** Inside process(): replies delivered now are appended in order, not flushed. */
   private running = false;
+  /** Requests wait: a hook holds this connection (a delayed or hung request). */
+  private held = false;
+  /** Reading stopped by a hook (a paused node). */
+  private readsHeld = false;
+  private readonly wire: Wire;
 
   constructor(
     private readonly engine: Engine,
     private readonly socket: Socket,
     fd: number,
     private readonly onClose: (c: Connection) => void,
+    private readonly hooks?: ConnectionHooks,
   ) {
+    this.wire = hooks?.wire?.(socket) ?? socketWire(socket);
     const addr = `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
     this.client = engine.connect({ addr, laddr, fd }, {
@@ -56,7 +91,7 @@ export class Connection {
 
   /** Reply bytes queued in this connection and its socket, not yet sent. */
   get pendingOutput(): number {
-    return this.out.length + (this.closed ? 0 : this.socket.writableLength);
+    return this.out.length + (this.closed ? 0 : this.wire.writableLength);
   }
 
   /** Whether reading is paused by backpressure. */
@@ -76,9 +111,9 @@ export class Connection {
     if (this.running) return;
     this.running = true;
     try {
-      while (!this.closed && !this.closeAfterFlush && this.client.blocked === null) {
+      while (!this.closed && !this.closeAfterFlush && !this.held && !this.readsHeld && this.client.blocked === null) {
         if (this.out.length >= HIGH_WATER) this.flush();
-        if (this.socket.writableLength >= HIGH_WATER) {
+        if (this.wire.writableLength >= HIGH_WATER) {
           this.pauseReading();
           break;
         }
@@ -89,21 +124,100 @@ export class Connection {
           this.closeAfterFlush = true;
           break;
         }
-        let reply: Reply | typeof BLOCKED | undefined;
-        try {
-          reply = this.engine.execute(this.client, req.argv);
-        } catch (e) {
-          // The engine turns handler errors into replies; this guards against anything else.
-          reply = internalError(e);
-        }
+        if (this.hooks?.request(this, req.argv)) continue;
+        const reply = this.execute(req.argv);
         if (reply === BLOCKED) break;
         if (reply !== undefined) this.append(reply);
-        if (this.client.closing) this.closeAfterFlush = true;
       }
     } finally {
       this.running = false;
     }
     this.flush();
+  }
+
+  /**
+   * Runs one request in the engine (hooks call this for a request they took).
+   * The caller sends the reply, or drops it; BLOCKED means it comes later.
+   */
+  execute(argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
+    let reply: Reply | typeof BLOCKED | undefined;
+    try {
+      reply = this.engine.execute(this.client, argv);
+    } catch (e) {
+      // The engine turns handler errors into replies; this guards against anything else.
+      reply = internalError(e);
+    }
+    if (this.client.closing) this.closeAfterFlush = true;
+    return reply;
+  }
+
+  /** Queues a reply in order with the others (hooks). */
+  send(reply: Reply): void {
+    if (this.closed) return;
+    this.append(reply);
+    if (!this.running) this.flush();
+  }
+
+  /** Where this connection's reply bytes go. */
+  get output(): Wire {
+    return this.wire;
+  }
+
+  /** Whether the connection is gone. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Encodes a reply for this connection's protocol version. */
+  encodeReply(reply: Reply): string {
+    return encode(reply, this.client.resp) as string;
+  }
+
+  /** Writes what is queued now, in order (before a hook writes bytes of its own through its wire). */
+  flushNow(): void {
+    this.flush();
+  }
+
+  /** Stops running requests until resume() (a hook delays or hangs a request). */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Runs the requests that waited while held. */
+  resume(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (!this.closed && !this.running) this.process();
+  }
+
+  /** Stops or restarts reading the socket (a hook pauses a node's reads). */
+  holdReads(on: boolean): void {
+    if (this.closed || this.readsHeld === on) return;
+    this.readsHeld = on;
+    if (on) this.socket.pause();
+    else {
+      if (!this.paused) this.socket.resume();
+      if (!this.running) this.process();
+    }
+  }
+
+  /**
+   * Closes now, as a network fault: what is queued is written first
+   * ('end' sends FIN after it) or dropped ('reset' sends RST).
+   */
+  kill(how: 'end' | 'reset' = 'end'): void {
+    if (this.closed) return;
+    if (how === 'end') {
+      this.closeAfterFlush = true;
+      if (!this.running) this.flush();
+      return;
+    }
+    this.closed = true;
+    this.out = '';
+    this.engine.disconnect(this.client);
+    this.socket.resetAndDestroy();
+    this.onClose(this);
+    this.hooks?.closed?.(this);
   }
 
   private append(reply: Reply): void {
@@ -126,6 +240,10 @@ export class Connection {
   /** A reply produced outside this connection's own request: a blocked command ending, a push. */
   private deliver(reply: Reply): void {
     if (this.closed) return;
+    if (this.hooks?.delivered?.(this, reply)) {
+      if (!this.running && this.client.blocked === null) this.process();
+      return;
+    }
     this.append(reply);
     // While a command runs (a push to its own client), the push goes out before
     // that command's reply, as in Valkey; process() flushes both.
@@ -140,13 +258,14 @@ export class Connection {
       const data = this.out;
       this.out = '';
       this.client.netOut += data.length;
-      this.socket.write(data, 'latin1');
+      this.wire.write(data);
     }
     if (this.closeAfterFlush && !this.running) {
       this.closed = true;
       this.engine.disconnect(this.client);
-      this.socket.end();
+      this.wire.end();
       this.onClose(this);
+      this.hooks?.closed?.(this);
     }
   }
 
@@ -160,9 +279,9 @@ export class Connection {
     if (this.closed) return;
     // Run what waited in the decoder; it may fill the socket again.
     this.process();
-    if (this.paused && !this.closed && this.socket.writableLength < HIGH_WATER) {
+    if (this.paused && !this.closed && this.wire.writableLength < HIGH_WATER) {
       this.paused = false;
-      this.socket.resume();
+      if (!this.readsHeld) this.socket.resume();
     }
   }
 
@@ -181,7 +300,17 @@ export class Connection {
     this.engine.disconnect(this.client);
     this.socket.destroy();
     this.onClose(this);
+    this.hooks?.closed?.(this);
   }
+}
+
+/** Replies are latin1 strings: one char per byte. */
+export function socketWire(socket: Socket): Wire {
+  return {
+    write: (data) => void socket.write(data, 'latin1'),
+    end: () => void socket.end(),
+    get writableLength() { return socket.writableLength; },
+  };
 }
 
 function internalError(e: unknown): Reply {

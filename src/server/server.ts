@@ -6,6 +6,9 @@ import { Engine, type EngineOptions } from '../engine/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Connection } from './connection.js';
 import { nodeFiles } from './files.js';
+import { createPipe, makeIoredisConnector, type ConnectorBase, type PipeEnd } from './in-process.js';
+import { FaultLayer } from './faults/layer.js';
+import { Faults, type FaultsOptions } from './faults/faults.js';
 
 export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   /** TCP port; 0 (the default) picks a free one. */
@@ -20,6 +23,14 @@ export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   clock?: Clock | 'system' | 'virtual';
   /** Use this engine instead of making one (cluster nodes, tests). */
   engine?: Engine;
+  /**
+   * Fault injection (`server.faults`): options for its own Faults ({ seed,
+   * admin: true to accept the DOUBLE.* commands over the wire... }), or a
+   * Faults shared with other servers.
+   */
+  faults?: Faults | FaultsOptions;
+  /** This server's name in fault rules' `node` matcher; "host:port" by default. */
+  nodeName?: string;
 }
 
 function makeClock(c: ServerOptions['clock']): Clock {
@@ -38,21 +49,37 @@ export class ValkeyServer<C extends Clock = Clock> {
   private boundPort = 0;
   private boundHost: string;
   private closing: Promise<void> | undefined;
+  /** Fault rules for this server's connections (see src/server/faults). */
+  readonly faults: Faults;
+  private readonly layer: FaultLayer;
+  private readonly ownsFaults: boolean;
+  /** Crashed: connections reset, the port refuses, until restart(). */
+  private down = false;
+  private errorGuard = false;
 
   constructor(private readonly opts: ServerOptions = {}) {
     this.boundHost = opts.host ?? '127.0.0.1';
-    const { port: _port, host: _host, engine, clock, ...engineOpts } = opts;
+    const { port: _port, host: _host, engine, clock, faults, nodeName, ...engineOpts } = opts;
     this.engine = engine ?? new Engine({ files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid } });
+    this.ownsFaults = !(faults instanceof Faults);
+    this.faults = faults instanceof Faults ? faults : new Faults(faults);
+    this.layer = new FaultLayer(this.faults, () => nodeName ?? `${this.boundHost}:${this.boundPort}`, this.engine.clock, () => this.conns, {
+      faults: this.faults,
+      clock: this.engine.clock,
+      authRequired: () => this.engine.authRequired,
+    });
     this.net = netCreateServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
   private accept(socket: Socket): void {
-    if (this.closing) {
+    if (this.closing || this.down) {
       socket.destroy();
       return;
     }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {});
+    if (!this.layer.accept(socket)) return;
     const refused = this.engine.admissionError();
     if (refused !== undefined) {
       // Best effort, as Valkey: the error line, then the connection closes.
@@ -60,8 +87,9 @@ export class ValkeyServer<C extends Clock = Clock> {
       return;
     }
     try {
-      const conn = new Connection(this.engine, socket, this.nextFd++, (c) => this.conns.delete(c));
+      const conn = new Connection(this.engine, socket, this.nextFd++, (c) => this.conns.delete(c), this.layer);
       this.conns.add(conn);
+      this.layer.opened(conn);
     } catch {
       socket.destroy();
     }
@@ -109,13 +137,15 @@ export class ValkeyServer<C extends Clock = Clock> {
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);
       this.net.once('error', onError);
-      this.net.listen(this.opts.port ?? 0, this.boundHost, () => {
+      // A restart listens on the port it had.
+      this.net.listen(this.boundPort || (this.opts.port ?? 0), this.boundHost, () => {
         this.net.off('error', onError);
         resolve();
       });
     });
     // Errors after listening (EMFILE on accept...) must not crash the host process.
-    this.net.on('error', () => {});
+    if (!this.errorGuard) this.net.on('error', () => {});
+    this.errorGuard = true;
     const a = this.net.address();
     if (a && typeof a === 'object') {
       this.boundPort = a.port;
@@ -128,11 +158,72 @@ export class ValkeyServer<C extends Clock = Clock> {
     return this;
   }
 
+  /**
+   * A connection without TCP: the returned duplex stream is the client's end;
+   * the server serves the other end as it serves a socket (same faults, same
+   * bytes). Works before listen() too.
+   */
+  connectInProcess(): PipeEnd {
+    const [client, server] = createPipe(this.boundPort);
+    this.accept(server as unknown as Socket);
+    return client;
+  }
+
+  /**
+   * An ioredis / iovalkey `Connector` that connects in process:
+   * `new Redis({ Connector: server.ioredisConnector(AbstractConnector) })`
+   * with AbstractConnector imported from the client library.
+   */
+  ioredisConnector<B extends ConnectorBase>(Base: B): new (options: unknown) => InstanceType<B> {
+    return makeIoredisConnector(Base, () => this.connectInProcess());
+  }
+
+  /**
+   * A crash, as a node-level fault: every connection is reset (clients see
+   * ECONNRESET), and the port refuses connections (ECONNREFUSED) until
+   * restart(). The data stays in memory for restart() to keep or drop.
+   */
+  async crash(): Promise<void> {
+    if (this.closing || this.down) return;
+    this.down = true;
+    for (const c of [...this.conns]) c.kill('reset');
+    for (const sock of [...this.sockets]) sock.destroy();
+    if (this.net.listening) await new Promise<void>((resolve) => this.net.close(() => resolve()));
+  }
+
+  /** Whether the server is crashed (see crash()). */
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  /**
+   * Comes back after crash() on the same host and port. `flush: true` starts
+   * with every database empty, as a restart without persistence does; by
+   * default the data is kept, as a restart that loaded its dataset.
+   */
+  async restart(opts: { flush?: boolean } = {}): Promise<this> {
+    if (this.closing) throw new Error('the server is closed');
+    if (!this.down) await this.crash();
+    if (opts.flush) this.flushAll();
+    await this.listen();
+    this.down = false;
+    return this;
+  }
+
+  /** Lets the process exit while the server listens (a per-worker server of the test adapters). */
+  unref(): this {
+    this.net.unref();
+    return this;
+  }
+
   /** Stops listening, closes every connection and stops the engine's timers. Idempotent. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const c of [...this.conns]) c.destroy();
       for (const sock of [...this.sockets]) sock.destroy();
+      // Timers of pauses end; hung requests of closed connections never run.
+      if (this.ownsFaults) this.faults.releaseAll();
+      this.layer.detach();
       this.engine.close();
       if (!this.net.listening) return resolve();
       this.net.close(() => resolve());
