@@ -69,6 +69,8 @@ export class Client implements Watcher {
   readonly shardChannels = new Set<Bytes>();
   /** CLIENT TRACKING state (CLIENT LIST flags t/B/R and redir=); null when tracking is off. */
   tracking: { redirect: number; bcast: boolean; brokenRedirect: boolean } | null = null;
+  /** Pushes to this client produced while its own command ran: sent after that command's reply. */
+  readonly pendingPushes: Reply[] = [];
   /** READONLY was sent (cluster): flag r. */
   readonly = false;
 

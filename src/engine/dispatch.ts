@@ -133,9 +133,15 @@ function unknownCommand(engine: Engine, argv: readonly Bytes[]): ErrorReply {
  * command's (the handler sets `dropReplies = 2`).
  */
 function applyReplyMode(client: Client, reply: Reply | typeof BLOCKED | undefined): Reply | typeof BLOCKED | undefined {
+  let drop = client.replyMode === 'off';
   if (client.dropReplies > 0) {
     client.dropReplies--;
-    return undefined;
+    drop = true;
   }
-  return client.replyMode === 'off' ? undefined : reply;
+  // Pushes (the SUBSCRIBE family's confirmations) are written even then (CLIENT_PUSHING).
+  return drop && !(reply !== undefined && reply !== BLOCKED && isPushing(reply)) ? undefined : reply;
+}
+
+function isPushing(r: Reply): boolean {
+  return r.t === 'push' || (r.t === 'seq' && r.v.length > 0 && r.v.every(isPushing));
 }

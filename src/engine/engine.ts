@@ -3,16 +3,17 @@
  * no sockets and no timers of its own. Time and randomness come from the
  * injected clock and rng. A process may hold many engines (a cluster is many).
  */
-import type { Bytes, Reply } from '../protocol/index.js';
+import { R, type Bytes, type Reply } from '../protocol/index.js';
 import { Rng, type Clock, type Timer } from '../time/index.js';
 import { Client, type ClientSink, type ConnectionInfo } from './client.js';
 import { BLOCKED, type CommandGroup } from './command.js';
 import { Config } from './config.js';
-import { CONFIG_PARAMS } from './config-params.js';
+import { CONFIG_PARAMS, keyspaceEventFlags, NOTIFY_BITS } from './config-params.js';
 import { dispatch } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import { PubSub } from './pubsub.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
@@ -96,6 +97,8 @@ export class Engine {
   /** INFO persistence/replication/ACL counters. */
   readonly counters: ServerCounters;
   readonly process: { tcpPort: number; pid: number; executable: string };
+  /** Channel and pattern subscriptions; messages leave through push(). */
+  readonly pubsub = new PubSub((c, r) => this.push(c, r));
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
   private nextClientId = 3;
@@ -109,6 +112,8 @@ export class Engine {
   private servingReady = false;
   private readonly listeners: KeyspaceEventListener[] = [];
   private readonly blockedIndex = new Map<Client, Blocked>();
+  /** notify-keyspace-events as NOTIFY_* bits, following CONFIG SET. */
+  private readonly notifyConfig: { flags: number };
 
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
@@ -120,6 +125,7 @@ export class Engine {
     this.lfu = this.config.live(LFU_PARAMS, readLfuSettings);
     this.setLimits = this.config.live(SET_LIMIT_PARAMS, readSetLimits);
     this.zsetLimits = this.config.live(ZSET_LIMIT_PARAMS, readZsetLimits);
+    this.notifyConfig = this.config.live(['notify-keyspace-events'], (cfg) => ({ flags: keyspaceEventFlags(cfg.get('notify-keyspace-events')) ?? 0 }));
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     const n = this.config.getInt('databases');
     const hooks = {
@@ -167,7 +173,18 @@ export class Engine {
   disconnect(c: Client): void {
     this.unblock(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
     this.clients.delete(c.id);
+  }
+
+  /**
+   * Sends a push (a Pub/Sub message, an invalidation) to a client. A push to
+   * the client whose command is running waits until that command's reply is
+   * out (Valkey's pending_push_messages): execute() appends it then.
+   */
+  push(c: Client, reply: Reply): void {
+    if (c.currentCmd !== null) c.pendingPushes.push(reply);
+    else c.sink.deliver(reply);
   }
 
   /**
@@ -178,7 +195,13 @@ export class Engine {
   execute(client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
     const r = dispatch(this, client, argv);
     this.afterCommand();
-    return r;
+    if (client.pendingPushes.length === 0) return r;
+    const pushes = client.pendingPushes.splice(0);
+    if (r === BLOCKED) {
+      for (const p of pushes) client.sink.deliver(p);
+      return r;
+    }
+    return R.seq(r === undefined ? pushes : [r, ...pushes]);
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
@@ -303,7 +326,18 @@ export class Engine {
     };
   }
 
+  /**
+   * notifyKeyspaceEvent: the one hook every command, expiry and eviction
+   * calls. Listeners (the embedding API) hear every event; subscribers hear
+   * those whose class notify-keyspace-events enables, on __keyspace@<db>__:<key>
+   * (the event as message) then __keyevent@<db>__:<event> (the key).
+   */
   notifyKeyspaceEvent(cls: string, event: string, key: Bytes, db: number): void {
+    const flags = this.notifyConfig.flags;
+    if (flags & NOTIFY_BITS[cls]!) {
+      if (flags & NOTIFY_BITS.K!) this.pubsub.publish(`__keyspace@${db}__:${key}`, event, 'channel');
+      if (flags & NOTIFY_BITS.E!) this.pubsub.publish(`__keyevent@${db}__:${event}`, key, 'channel');
+    }
     for (const fn of this.listeners) {
       try {
         fn(cls, event, key, db);

@@ -46,6 +46,11 @@ export function encode(r: Reply, resp: RespVersion): string {
         : '$' + r.v.length + '\r\n' + r.v + '\r\n';
     case 'pinned':
       return encode(r.v, r.resp);
+    case 'seq': {
+      let s = '';
+      for (const it of r.v) s += encode(it, resp);
+      return s;
+    }
     case 'attr': {
       if (resp === 2) return encode(r.v, resp);
       let s = '|' + r.attrs.length + '\r\n';

@@ -127,10 +127,11 @@ export class Connection {
   private deliver(reply: Reply): void {
     if (this.closed) return;
     this.append(reply);
-    // While a command runs (a push to its own client), the push goes out before
-    // that command's reply, as in Valkey; process() flushes both.
+    // Inside process() the reply is flushed with the others. A push (a message
+    // published by another client) only goes out: it must not run this
+    // client's waiting requests inside the publisher's command.
     if (this.running) return;
-    if (this.client.blocked === null) this.process();
+    if (this.client.blocked === null && reply.t !== 'push') this.process();
     else this.flush();
   }
 

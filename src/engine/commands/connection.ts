@@ -379,9 +379,7 @@ function resetClient(ctx: Context): void {
   ctx.engine.unwatchAll(c);
   c.multi = null;
   c.dirtyCas = false;
-  c.channels.clear();
-  c.patterns.clear();
-  c.shardChannels.clear();
+  ctx.engine.pubsub.dropClient(c);
   c.name = '';
   c.readonly = false;
   c.replyMode = 'on';
