@@ -284,7 +284,9 @@ export function parseRuntestOutput(file: string, out: string, end = 'done'): { r
 
 async function runFile(tree: string, file: string, host: string, port: number, opts: Options): Promise<{ result: FileResult; tests: TestResult[] }> {
   const started = Date.now();
-  const args = ['--host', host, '--port', String(port), '--clients', '1', '--timeout', '120', '--dont-pre-clean', '--durable',
+  // runtest's own listener sits just below --baseport: a base of our own keeps parallel runs (other checkouts) apart.
+  const baseport = 22000 + (process.pid % 250) * 160;
+  const args = ['--host', host, '--port', String(port), '--baseport', String(baseport), '--clients', '1', '--timeout', '120', '--dont-pre-clean', '--durable',
     '--single', file, '--tags', opts.tags];
   const child = spawn(join(tree, 'runtest'), args, { cwd: tree, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
