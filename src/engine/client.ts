@@ -1,6 +1,7 @@
 import type { Bytes, Reply } from '../protocol/index.js';
 import type { CommandEntry } from './command.js';
 import type { WatchedKey, Watcher } from './keyspace/keyspace.js';
+import type { TrackingState } from './tracking.js';
 
 /** How the engine talks back to a connection it does not own. */
 export interface ClientSink {
@@ -68,7 +69,7 @@ export class Client implements Watcher {
   readonly patterns = new Set<Bytes>();
   readonly shardChannels = new Set<Bytes>();
   /** CLIENT TRACKING state (CLIENT LIST flags t/B/R and redir=); null when tracking is off. */
-  tracking: { redirect: number; bcast: boolean; brokenRedirect: boolean } | null = null;
+  tracking: TrackingState | null = null;
   /** Pushes to this client produced while its own command ran: sent after that command's reply. */
   readonly pendingPushes: Reply[] = [];
   /** READONLY was sent (cluster): flag r. */

@@ -86,10 +86,9 @@ export class Context {
     return lfuCounter(e.lfu);
   }
 
-  /** signalModifiedKey: WATCHers of the key see it changed. */
+  /** signalModifiedKey: WATCHers, blocked clients and tracking clients of the key see it changed. */
   modified(key: Bytes, db: Keyspace = this.db): void {
-    db.touch(key);
-    this.engine.keyReady(db, key);
+    this.engine.signalModifiedKey(db, key, this.client);
   }
 
   /** notifyKeyspaceEvent (class is Valkey's flag letter: 'g', '$', 'x'...). */

@@ -9,11 +9,14 @@ import { BLOCKED, type CommandEntry } from './command.js';
 import { Context } from './context.js';
 import type { Engine } from './engine.js';
 import { CommandError, Err, cTrunc, oneLine } from './errors.js';
-import { arityOk } from '../meta/index.js';
+import { arityOk, keyPositions } from '../meta/index.js';
 import { lookupCommand } from './registry.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** Read-only scripts: only the commands they run are tracked, not their declared keys. */
+const TRACK_SCRIPT_ONLY = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 /** Commands that run at once even inside MULTI (processCommand's exceptions). */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'quit', 'reset']);
@@ -76,6 +79,11 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     }
   } finally {
     client.currentCmd = outer;
+  }
+  // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched.
+  if (client.tracking && !client.tracking.bcast && cmd.flags.has('readonly') && !TRACK_SCRIPT_ONLY.has(cmd.fullname)) {
+    const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
+    if (keys.length) engine.tracking.rememberKeys(client, keys);
   }
   if (reply !== BLOCKED && reply.t === 'error') {
     cmd.stats.failed++;

@@ -14,6 +14,7 @@ import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { PubSub } from './pubsub.js';
+import { Tracking } from './tracking.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
@@ -99,6 +100,16 @@ export class Engine {
   readonly process: { tcpPort: number; pid: number; executable: string };
   /** Channel and pattern subscriptions; messages leave through push(). */
   readonly pubsub = new PubSub((c, r) => this.push(c, r));
+  /** Client-side caching: tracked keys, BCAST prefixes, invalidations. */
+  readonly tracking = new Tracking({
+    clientById: (id) => this.clients.get(id),
+    push: (c, r) => this.push(c, r),
+    currentClient: () => this.current,
+    allClients: () => this.clients.values(),
+    random: (n) => this.rng.int(n),
+  });
+  /** The client whose request is running (Valkey's server.current_client). */
+  private current: Client | null = null;
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
   private nextClientId = 3;
@@ -174,6 +185,7 @@ export class Engine {
     this.unblock(c);
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
+    this.tracking.disable(c);
     this.clients.delete(c.id);
   }
 
@@ -193,7 +205,18 @@ export class Engine {
    * when no reply is to be sent (CLIENT REPLY OFF / SKIP).
    */
   execute(client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
-    const r = dispatch(this, client, argv);
+    // trackingLimitUsedSlots, before every command.
+    if (this.tracking.clients > 0) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
+    const outer = this.current;
+    this.current = client;
+    let r: Reply | typeof BLOCKED | undefined;
+    try {
+      r = dispatch(this, client, argv);
+    } finally {
+      this.current = outer;
+    }
+    // CLIENT CACHING applies to the next command (or transaction) only.
+    if (client.tracking?.caching && !client.multi && !client.lastCmd.startsWith('client|')) client.tracking.caching = false;
     this.afterCommand();
     if (client.pendingPushes.length === 0) return r;
     const pushes = client.pendingPushes.splice(0);
@@ -202,6 +225,22 @@ export class Engine {
       return r;
     }
     return R.seq(r === undefined ? pushes : [r, ...pushes]);
+  }
+
+  /**
+   * The end of an event-loop turn (Valkey's beforeSleep), called by the
+   * server after a batch of requests and by the engine after its timers:
+   * BCAST invalidations collected meanwhile go out.
+   */
+  beforeSleep(): void {
+    this.tracking.broadcast();
+  }
+
+  /** signalModifiedKey: WATCH, blocked clients, client-side caching. `by` is null for the server (expiry). */
+  signalModifiedKey(db: Keyspace, key: Bytes, by: Client | null): void {
+    db.touch(key);
+    this.keyReady(db, key);
+    this.tracking.invalidateKey(key, by);
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
@@ -231,6 +270,7 @@ export class Engine {
     // signalFlushedDb: clients blocked on a key that goes (XREADGROUP) learn of it.
     for (const db of dbs) for (const k of db.keys()) this.keyReady(db, k);
     for (const db of dbs) removed += db.clear();
+    this.tracking.invalidateAll();
     return removed;
   }
 
@@ -266,10 +306,9 @@ export class Engine {
 
   private onExpired(db: Keyspace, key: Bytes): void {
     this.stats.expiredKeys++;
-    db.touch(key);
-    // signalDeletedKeyAsReady: a blocked XREADGROUP learns its key went.
-    this.keyReady(db, key);
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
+    // signalModifiedKey(NULL, ...); a blocked XREADGROUP learns its key went (signalDeletedKeyAsReady).
+    this.signalModifiedKey(db, key, null);
   }
 
   /** Active expiry of hash fields (dbReclaimExpiredFields): 'hexpired', then 'del' when the hash went, and WATCH. */
@@ -278,6 +317,7 @@ export class Engine {
     this.notifyKeyspaceEvent('x', 'hexpired', key, db.id);
     if (deleted) this.notifyKeyspaceEvent('g', 'del', key, db.id);
     db.touch(key);
+    this.tracking.invalidateKey(key, null);
   }
 
   /** Active expiry: remove every due key now. */
@@ -304,6 +344,7 @@ export class Engine {
       this.expiryTimerAt = Infinity;
       this.expireDue();
       this.afterCommand();
+      this.beforeSleep();
     });
     if (this.expiryTimerAt === next && this.expiryTimer === undefined) this.expiryTimer = timer;
   }

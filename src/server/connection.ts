@@ -103,6 +103,7 @@ export class Connection {
     } finally {
       this.running = false;
     }
+    this.engine.beforeSleep();
     this.flush();
   }
 
