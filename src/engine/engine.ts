@@ -195,9 +195,12 @@ export class Engine {
    * out (Valkey's pending_push_messages): execute() appends it then.
    */
   push(c: Client, reply: Reply): void {
-    if (c.currentCmd !== null) c.pendingPushes.push(reply);
+    if (c.currentCmd !== null || c === this.serving) c.pendingPushes.push(reply);
     else c.sink.deliver(reply);
   }
+
+  /** The blocked client whose command is being served now (its pushes follow its reply). */
+  private serving: Client | null = null;
 
   /**
    * Runs one request of a client. Returns the reply, `BLOCKED` when the
@@ -205,10 +208,10 @@ export class Engine {
    * when no reply is to be sent (CLIENT REPLY OFF / SKIP).
    */
   execute(client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
-    // trackingLimitUsedSlots, before every command.
-    if (this.tracking.clients > 0) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     const outer = this.current;
     this.current = client;
+    // trackingLimitUsedSlots, before every command.
+    if (this.tracking.clients > 0) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     let r: Reply | typeof BLOCKED | undefined;
     try {
       r = dispatch(this, client, argv);
@@ -246,6 +249,8 @@ export class Engine {
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
+    // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
+    if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();
   }
 
@@ -476,11 +481,16 @@ export class Engine {
         for (const b of [...list]) {
           if (this.blockedIndex.get(b.client) !== b) continue; // served meanwhile through another key
           let reply: Reply | undefined;
+          const outer = this.current;
+          this.current = this.serving = b.client;
           try {
             reply = b.spec.tryServe?.(this.clock.now(), key);
           } catch (e) {
             // A bug while serving one waiter answers that waiter only; the others are still served.
             reply = Err.internal(b.spec.cmd, e).reply;
+          } finally {
+            this.current = outer;
+            this.serving = null;
           }
           if (reply === undefined) continue;
           this.removeBlocked(b);
@@ -492,7 +502,10 @@ export class Engine {
       this.readyKeys.length = 0;
       this.readySet.clear();
       this.servingReady = false;
-      for (const s of served) s.client.sink.deliver(s.reply);
+      for (const s of served) {
+        const pushes = s.client.pendingPushes.splice(0);
+        s.client.sink.deliver(pushes.length ? R.seq([s.reply, ...pushes]) : s.reply);
+      }
     }
   }
 
