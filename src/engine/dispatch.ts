@@ -80,6 +80,8 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   } finally {
     client.currentCmd = outer;
   }
+  // MONITOR sees what ran, except administrative and skip-monitor commands.
+  if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv);
   // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched.
   if (client.tracking && !client.tracking.bcast && cmd.flags.has('readonly') && !TRACK_SCRIPT_ONLY.has(cmd.fullname)) {
     const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
@@ -106,6 +108,8 @@ function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, r
   if (cmd) cmd.stats.rejected++;
   engine.stats.rejectedCalls++;
   if (cmd?.fullname === 'exec') {
+    // execCommandAbort: monitors see the EXEC that closes the MULTI they saw.
+    engine.feedMonitors(client, client.db, client.argv);
     client.multi = null;
     client.dirtyCas = false;
     engine.unwatchAll(client);

@@ -13,6 +13,7 @@ import { dispatch } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import { feedMonitors, monitorLine } from './monitor.js';
 import { PubSub } from './pubsub.js';
 import { Tracking } from './tracking.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
@@ -108,6 +109,8 @@ export class Engine {
     allClients: () => this.clients.values(),
     random: (n) => this.rng.int(n),
   });
+  /** Clients in MONITOR mode, in the order they asked. */
+  readonly monitors = new Set<Client>();
   /** The client whose request is running (Valkey's server.current_client). */
   private current: Client | null = null;
   private readonly dbs: Keyspace[];
@@ -186,6 +189,7 @@ export class Engine {
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
     this.tracking.disable(c);
+    this.monitors.delete(c);
     this.clients.delete(c.id);
   }
 
@@ -196,7 +200,13 @@ export class Engine {
    */
   push(c: Client, reply: Reply): void {
     if (c.currentCmd !== null || c === this.serving) c.pendingPushes.push(reply);
-    else c.sink.deliver(reply);
+    else c.sink.deliver(reply, true);
+  }
+
+  /** replicationFeedMonitors: `argv`, run by `c` in `db` (`lua`: from a script), to every monitor. */
+  feedMonitors(c: Client, db: number, argv: readonly Bytes[], lua = false): void {
+    if (this.monitors.size === 0) return;
+    feedMonitors(this.monitors, (m, r) => this.push(m, r), monitorLine(this.clock.nowUs(), c, db, argv, lua));
   }
 
   /** The blocked client whose command is being served now (its pushes follow its reply). */
@@ -224,7 +234,7 @@ export class Engine {
     if (client.pendingPushes.length === 0) return r;
     const pushes = client.pendingPushes.splice(0);
     if (r === BLOCKED) {
-      for (const p of pushes) client.sink.deliver(p);
+      for (const p of pushes) client.sink.deliver(p, true);
       return r;
     }
     return R.seq(r === undefined ? pushes : [r, ...pushes]);

@@ -40,7 +40,7 @@ export class Connection {
     const addr = `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
     this.client = engine.connect({ addr, laddr, fd }, {
-      deliver: (reply) => this.deliver(reply),
+      deliver: (reply, push) => this.deliver(reply, push === true),
       close: () => this.requestClose(),
     });
     this.decoder = new RequestDecoder({
@@ -125,14 +125,14 @@ export class Connection {
   }
 
   /** A reply produced outside this connection's own request: a blocked command ending, a push. */
-  private deliver(reply: Reply): void {
+  private deliver(reply: Reply, push: boolean): void {
     if (this.closed) return;
     this.append(reply);
     // Inside process() the reply is flushed with the others. A push (a message
-    // published by another client) only goes out: it must not run this
-    // client's waiting requests inside the publisher's command.
+    // published by another client, a MONITOR line) only goes out: it must not
+    // run this client's waiting requests inside the publisher's command.
     if (this.running) return;
-    if (this.client.blocked === null && reply.t !== 'push') this.process();
+    if (this.client.blocked === null && !push) this.process();
     else this.flush();
   }
 

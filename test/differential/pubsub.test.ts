@@ -249,3 +249,41 @@ describe('keyspace notifications', () => {
     ['CONFIG', 'SET', 'notify-keyspace-events', ''], ['CONFIG', 'GET', 'notify-keyspace-events'],
   ], { resp: [2] }));
 });
+
+describe('MONITOR', () => {
+  test('lines as Valkey writes them: quoting, db, MULTI/EXEC, aborted EXEC, redaction, admin commands left out', async () => {
+    if (!d.available) return;
+    const run = async (which: 'oracle' | 'mock') => {
+      const [m, a] = [await d.connect(which), await d.connect(which)];
+      try {
+        await a.send(['FLUSHALL']);
+        const addr = /addr=(\S+)/.exec(text(await a.send(['CLIENT', 'INFO'])))![1]!;
+        const out = [(await m.send(['MONITOR'])).raw];
+        const script: string[][] = [
+          ['SET', 'k', 'a "b"\\c\r\n\t\x07\x08\x01\xff é'], ['GET', 'k'], ['SELECT', '3'], ['INCR', 'n'], ['SELECT', '0'],
+          ['MULTI'], ['SET', 'x', '1'], ['GET', 'x'], ['EXEC'],
+          ['MULTI'], ['NOSUCH'], ['EXEC'],
+          ['MULTI'], ['EXEC', 'extra'], ['DISCARD'],
+          ['AUTH', 'pw'], ['AUTH', 'u', 'pw'], ['HELLO', '2', 'AUTH', 'u', 'pw'],
+          ['CONFIG', 'GET', 'maxmemory'], ['DEBUG', 'SLEEP', '0'], ['PING'], ['GET', ''],
+        ];
+        for (const s of script) await a.send(s);
+        for (let i = 0; i < 30; i++) {
+          try {
+            out.push((await m.read(300)).raw.replace(/^\+\d+\.\d{6} /, '+T ').replace(addr, 'ADDR'));
+          } catch {
+            break;
+          }
+        }
+        out.push(/flags=\S+/.exec(text(await a.send(['CLIENT', 'LIST'])).split('\n')[0] ?? '')?.[0] ?? '');
+        return out;
+      } finally {
+        m.close();
+        a.close();
+      }
+    };
+    const oracle = await run('oracle');
+    expect(oracle.length).toBeGreaterThan(15);
+    expect(await run('mock')).toEqual(oracle);
+  });
+});

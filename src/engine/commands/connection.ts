@@ -64,6 +64,7 @@ function clientType(c: Client): 'normal' | 'pubsub' {
 
 function clientFlags(c: Client): string {
   let f = '';
+  if (c.monitor) f += 'O';
   if (c.inPubSub) f += 'P';
   if (c.multi) f += 'x';
   if (c.blocked) f += 'b';
@@ -371,6 +372,8 @@ const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authen
 /** clearClientConnectionState. */
 function resetClient(ctx: Context): void {
   const c = ctx.client;
+  ctx.engine.monitors.delete(c);
+  c.monitor = false;
   ctx.engine.tracking.disable(c);
   c.db = 0;
   c.resp = 2;

@@ -232,6 +232,16 @@ function longDoubleAsFloat(s: Bytes): number {
 // --------------------------------------------------------------- commands ---
 
 export const serverCommands: CommandGroup = {
+  /** MONITOR: from now on every command is fed to this client (engine.feedMonitors); a second MONITOR answers nothing. */
+  monitor(ctx) {
+    const c = ctx.client;
+    if (c.denyBlocking) throw Err.generic("MONITOR isn't allowed for DENY BLOCKING client");
+    if (c.monitor) return R.seq([]);
+    c.monitor = true;
+    ctx.engine.monitors.add(c);
+    return R.ok;
+  },
+
   info: (ctx, argv) => R.verbatim(infoString(ctx, argv.slice(1))),
 
   dbsize: (ctx) => R.int(ctx.db.size),
