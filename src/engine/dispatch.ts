@@ -49,12 +49,25 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     )));
   }
 
+  // CLIENT PAUSE: the client waits, and the command runs again from the top once the pause eases.
+  if (engine.pause.blocks(client, mayWrite(client, cmd))) {
+    engine.pause.postpone(client, argv, cmd.fullname);
+    return BLOCKED;
+  }
+
   if (client.multi && !MULTI_IMMEDIATE.has(cmd.fullname)) {
     // queueMultiCommand: nothing is kept once the transaction is doomed, but the reply is the same.
     if (!client.dirtyCas && !client.multi.aborted) client.multi.queue.push({ cmd, argv });
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);
+}
+
+/** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */
+function mayWrite(client: Client, cmd: CommandEntry): boolean {
+  const w = (c: CommandEntry) => c.flags.has('write') || c.flags.has('may_replicate');
+  if (w(cmd)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd));
 }
 
 /**

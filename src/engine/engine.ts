@@ -14,6 +14,7 @@ import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { feedMonitors, monitorLine } from './monitor.js';
+import { Pause } from './pause.js';
 import { PubSub } from './pubsub.js';
 import { Tracking } from './tracking.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
@@ -109,6 +110,19 @@ export class Engine {
     allClients: () => this.clients.values(),
     random: (n) => this.rng.int(n),
   });
+  /** CLIENT PAUSE state and the clients it postponed. */
+  readonly pause = new Pause({
+    now: () => this.clock.now(),
+    schedule: (at, fn) => this.clock.schedule(at, fn),
+    rerun: (c, argv) => this.rerun(c, argv),
+    resumed: () => {
+      this.expireDue();
+      this.afterCommand();
+      this.beforeSleep();
+    },
+  });
+  /** Postponed requests to run again once the running command is done. */
+  private readonly reruns: { client: Client; argv: readonly Bytes[] }[] = [];
   /** Clients in MONITOR mode, in the order they asked. */
   readonly monitors = new Set<Client>();
   /** The client whose request is running (Valkey's server.current_client). */
@@ -146,6 +160,7 @@ export class Engine {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
       added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
       itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean) => this.onItemsExpired(db, key, n, deleted),
+      expiryPaused: () => this.pause.expiryPaused,
     };
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
     this.startedAt = this.clock.now();
@@ -209,6 +224,23 @@ export class Engine {
     feedMonitors(this.monitors, (m, r) => this.push(m, r), monitorLine(this.clock.nowUs(), c, db, argv, lua));
   }
 
+  /** A request CLIENT PAUSE postponed runs again, through every gate, once no command is running. */
+  private rerun(c: Client, argv: readonly Bytes[]): void {
+    this.reruns.push({ client: c, argv });
+    if (this.current === null) this.runPostponed();
+  }
+
+  private runPostponed(): void {
+    while (this.reruns.length) {
+      const { client, argv } = this.reruns.shift()!;
+      if (!this.clients.has(client.id)) continue;
+      const r = this.execute(client, argv);
+      if (r === BLOCKED) continue;
+      // Even with no reply (CLIENT REPLY OFF) the connection resumes its waiting requests.
+      client.sink.deliver(r ?? R.seq([]));
+    }
+  }
+
   /** The blocked client whose command is being served now (its pushes follow its reply). */
   private serving: Client | null = null;
 
@@ -259,6 +291,7 @@ export class Engine {
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
+    if (this.reruns.length && this.current === null) this.runPostponed();
     // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
     if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();
@@ -335,13 +368,15 @@ export class Engine {
     this.tracking.invalidateKey(key, null);
   }
 
-  /** Active expiry: remove every due key now. */
+  /** Active expiry: remove every due key now (not while clients are paused). */
   expireDue(): void {
+    if (this.pause.expiryPaused) return;
     const now = this.clock.now();
     for (const db of this.dbs) if (db.nextDeadline() <= now) db.expireDue(now);
   }
 
   private armExpiry(): void {
+    if (this.pause.expiryPaused) return; // re-armed when the pause ends
     let next = Infinity;
     for (const db of this.dbs) {
       const t = db.nextDeadline();

@@ -199,9 +199,9 @@ const SECTIONS: Section[] = [
         `total_watched_keys:${watchedKeys}`,
         `total_blocking_keys:${bk.keys}`,
         `total_blocking_keys_on_nokey:${bk.onNoKey}`,
-        'paused_reason:none',
-        'paused_actions:none',
-        'paused_timeout_milliseconds:0',
+        `paused_reason:${e.pause.current() === 'none' ? 'none' : 'client_pause'}`,
+        `paused_actions:${e.pause.current()}`,
+        `paused_timeout_milliseconds:${e.pause.remaining()}`,
       ];
     },
   },

@@ -5,7 +5,7 @@
  * Texts and formats follow Valkey's networking.c, acl.c and db.c.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { getLongLong, getRangeLong, isToken, parseLongLong } from '../args.js';
+import { getLongLong, getRangeLong, isToken, LLONG_MAX, parseLongLong } from '../args.js';
 import type { Client } from '../client.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
@@ -707,6 +707,25 @@ export const connectionCommands: CommandGroup = {
   },
 
   'client|tracking': clientTracking,
+
+  /** CLIENT PAUSE timeout [WRITE|ALL]: the timeout in ms (getTimeoutFromObjectOrReply), 0 ends at once. */
+  'client|pause'(ctx, argv) {
+    let all = true;
+    if (argv.length === 4) {
+      if (isToken(argv[3]!, 'WRITE')) all = false;
+      else if (!isToken(argv[3]!, 'ALL')) throw Err.generic('CLIENT PAUSE mode must be WRITE or ALL');
+    }
+    const t = getLongLong(argv[2]!, 'timeout is not an integer or out of range');
+    if (t < 0n) throw Err.generic('timeout is negative');
+    if (t > 0n && t > LLONG_MAX - BigInt(ctx.now)) throw Err.generic('timeout is out of range');
+    ctx.engine.pause.pause(t === 0n ? 0 : ctx.now + Number(t), all ? 'all' : 'write');
+    return R.ok;
+  },
+
+  'client|unpause'(ctx) {
+    ctx.engine.pause.unpause();
+    return R.ok;
+  },
 
   'client|caching'(ctx, argv) {
     const t = ctx.client.tracking;

@@ -243,12 +243,16 @@ function randomkey(ctx: Context): Reply {
   const db = ctx.db;
   const rng = ctx.engine.rng;
   const pick = (n: number) => rng.int(n);
+  // dbRandomKey: while CLIENT PAUSE keeps expired keys, a database of volatile keys only gives one after 100 tries.
+  const paused = ctx.engine.pause.expiryPaused;
+  let tries = 100;
   while (true) {
     const k = db.randomKey(pick);
     if (k === undefined) return R.null;
+    if (paused && db.volatileCount === db.size && --tries === 0) return R.bulk(k);
     const e = db.peek(k)!;
     if (db.isExpired(e, ctx.now)) {
-      db.deleteExpired(k);
+      if (!paused) db.deleteExpired(k);
       continue;
     }
     return R.bulk(k);

@@ -122,6 +122,8 @@ export interface KeyspaceHooks {
    * when that emptied the value and the key went with it.
    */
   itemsExpired?(db: Keyspace, key: Bytes, count: number, deleted: boolean): void;
+  /** CLIENT PAUSE: expired keys read as missing but are not deleted (POLICY_KEEP_EXPIRED). */
+  expiryPaused?(): boolean;
 }
 
 /**
@@ -194,7 +196,7 @@ export class Keyspace {
     const e = this.d.map.get(key);
     if (e === undefined) return undefined;
     if (e.expireAt !== 0 && now > e.expireAt) {
-      this.expireKey(key);
+      if (this.hooks.expiryPaused?.() !== true) this.expireKey(key);
       return undefined;
     }
     return e;
