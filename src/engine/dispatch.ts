@@ -11,6 +11,7 @@ import type { Engine } from './engine.js';
 import { CommandError, Err, cTrunc, oneLine } from './errors.js';
 import { arityOk, keyPositions } from '../meta/index.js';
 import { lookupCommand } from './registry.js';
+import { performEvictions } from './evict.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -42,6 +43,10 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
+  // maxmemory: evict first; a command that may grow memory is refused when that cannot free enough.
+  if (engine.config.getInt('maxmemory') > 0 && performEvictions(engine) === 'fail' && denyOom(client, cmd)) {
+    return reject(engine, client, cmd, R.error("OOM command not allowed when used memory > 'maxmemory'."));
+  }
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -61,6 +66,12 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);
+}
+
+/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
+function denyOom(client: Client, cmd: CommandEntry): boolean {
+  if (cmd.flags.has('denyoom')) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('denyoom'));
 }
 
 /** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */

@@ -13,6 +13,7 @@ import { dispatch } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import { performEvictions } from './evict.js';
 import { feedMonitors, monitorLine } from './monitor.js';
 import { Pause } from './pause.js';
 import { PubSub } from './pubsub.js';
@@ -43,6 +44,8 @@ export interface EngineStats {
   expiredKeys: number;
   /** Hash fields removed by expiry (INFO stats expired_fields). */
   expiredFields: number;
+  /** Keys removed by maxmemory eviction (INFO stats evicted_keys). */
+  evictedKeys: number;
   keyspaceHits: number;
   keyspaceMisses: number;
   dirty: number;
@@ -167,7 +170,7 @@ export class Engine {
     this.runId = this.rng.hex(40);
     this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
     this.stats = {
-      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, keyspaceHits: 0, keyspaceMisses: 0,
+      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0,
       dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
@@ -292,6 +295,8 @@ export class Engine {
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
     if (this.reruns.length && this.current === null) this.runPostponed();
+    // The eviction time event after CONFIG SET maxmemory, and after every write: stay under maxmemory.
+    if (this.current === null && this.config.getInt('maxmemory') > 0) performEvictions(this);
     // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
     if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();

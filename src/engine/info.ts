@@ -348,7 +348,7 @@ const SECTIONS: Section[] = [
         'expired_keys_with_volatile_items_stale_perc:0.00',
         'expired_time_cap_reached_count:0',
         'expire_cycle_cpu_milliseconds:0',
-        'evicted_keys:0',
+        `evicted_keys:${s.evictedKeys}`,
         'evicted_clients:0',
         'evicted_scripts:0',
         'total_eviction_exceeded_time:0',

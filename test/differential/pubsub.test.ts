@@ -240,6 +240,16 @@ describe('keyspace notifications', () => {
     }
   });
 
+  test('eviction: an evicted event per key, then OOM for writes; noeviction refuses at once', () => clients(d, [
+    ['a', 'CONFIG', 'SET', 'notify-keyspace-events', 'Eeg'], ['b', 'PSUBSCRIBE', '*'],
+    ['a', 'SET', 'foo', 'bar'], ['a', 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'], ['a', 'CONFIG', 'SET', 'maxmemory', '1'],
+    { read: 'b' }, ['a', 'SET', 'x', 'y'], ['a', 'GET', 'x'], ['a', 'DEL', 'x'], ['a', 'INCR', 'n'],
+    ['a', 'MULTI'], ['a', 'SET', 'x', 'y'], ['a', 'EXEC'],
+    ['a', 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction'], ['a', 'LPUSH', 'l', 'x'],
+    ['a', 'CONFIG', 'SET', 'maxmemory', '0'], ['a', 'SET', 'x', 'y'],
+    ['a', 'CONFIG', 'SET', 'notify-keyspace-events', ''],
+  ]));
+
   test('CONFIG SET / GET notify-keyspace-events', () => d.check([
     ['CONFIG', 'SET', 'notify-keyspace-events', 'gKE'], ['CONFIG', 'GET', 'notify-keyspace-events'],
     ['CONFIG', 'SET', 'notify-keyspace-events', '$lshzxeKE'], ['CONFIG', 'GET', 'notify-keyspace-events'],

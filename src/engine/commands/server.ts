@@ -348,6 +348,7 @@ export const serverCommands: CommandGroup = {
     const s = e.stats;
     s.connectionsReceived = 0;
     s.expiredKeys = 0;
+    s.evictedKeys = 0;
     s.expiredFields = 0;
     s.keyspaceHits = 0;
     s.keyspaceMisses = 0;
