@@ -282,10 +282,11 @@ export function parseRuntestOutput(file: string, out: string, end = 'done'): { r
   return { result: r, tests };
 }
 
-async function runFile(tree: string, file: string, host: string, port: number, opts: Options): Promise<{ result: FileResult; tests: TestResult[] }> {
+async function runFile(tree: string, file: string, host: string, port: number, opts: Options, attempt = 0): Promise<{ result: FileResult; tests: TestResult[] }> {
   const started = Date.now();
   // runtest's own listener sits just below --baseport: a base of our own keeps parallel runs (other checkouts) apart.
-  const baseport = 22000 + (process.pid % 250) * 160;
+  // find_available_port also wants port + 10000 free: the base stays below 55536.
+  const baseport = 22000 + ((process.pid + attempt * 97) % 200) * 160;
   const args = ['--host', host, '--port', String(port), '--baseport', String(baseport), '--clients', '1', '--timeout', '120', '--dont-pre-clean', '--durable',
     '--single', file, '--tags', opts.tags];
   const child = spawn(join(tree, 'runtest'), args, { cwd: tree, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -307,6 +308,11 @@ async function runFile(tree: string, file: string, host: string, port: number, o
   clearInterval(timer);
   const { result: r, tests } = parseRuntestOutput(file, out, end);
   const lines = out.replace(ANSI, '').split('\n');
+  // A runtest that ran nothing (its own port taken, a Tcl error before the first test) says why at its end.
+  if (r.ok + r.err + r.exception + r.ignored + r.skipped === 0) {
+    if (attempt < 2 && /address already in use|non busy port/.test(out)) return runFile(tree, file, host, port, opts, attempt + 1);
+    console.log(`  ${file}: runtest ran no test:\n    ${lines.slice(-6).join('\n    ')}`);
+  }
   if (r.end !== 'done' && r.end !== 'exception') tests.push({ file, name: `(${r.end})`, outcome: 'timeout', ms: 0, detail: lines.slice(-20).join('\n') });
   r.seconds = Math.round((Date.now() - started) / 100) / 10;
   return { result: r, tests };
