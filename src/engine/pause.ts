@@ -85,17 +85,20 @@ export class Pause {
   }
 
   private update(mode: PauseMode, end: number): void {
+    // A pause whose end has come is no pause (CLIENT PAUSE 0).
+    if (mode !== 'none' && end <= this.host.now()) mode = 'none';
     const before = this.mode;
     this.mode = mode;
     this.end = mode === 'none' ? 0 : end;
     this.timer?.cancel();
     this.timer = undefined;
     if (mode !== 'none') {
-      const t = this.host.schedule(this.end, () => {
+      // The end is in the future, so the callback cannot run inside schedule().
+      const t: Timer = this.host.schedule(this.end, () => {
         if (this.timer === t) this.timer = undefined;
         this.current();
       });
-      if (this.mode !== 'none') this.timer = t;
+      this.timer = t;
     }
     // Less restrictive than before: every postponed client tries again, in order.
     if (rank(mode) < rank(before)) this.release();
