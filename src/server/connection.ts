@@ -15,6 +15,7 @@
 import type { Socket } from 'node:net';
 import { encode, RequestDecoder, R, type Reply } from '../protocol/index.js';
 import { BLOCKED, type Client, type Engine } from '../engine/index.js';
+import { realTimers } from '../time/index.js';
 
 /** Stop executing and reading while this many reply bytes wait to be written. */
 export const HIGH_WATER = 1 << 20;
@@ -133,7 +134,20 @@ export class Connection {
     // run this client's waiting requests inside the publisher's command.
     if (this.running) return;
     if (this.client.blocked === null && !push) this.process();
+    else if (push) this.flushSoon();
     else this.flush();
+  }
+
+  /** Pushes (one PUBLISH to many subscribers, message after message) go out in one write per turn of the event loop. */
+  private flushScheduled = false;
+
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    realTimers.setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   private flush(): void {
