@@ -409,6 +409,7 @@ export class Engine {
     this.expiryTimer?.cancel();
     this.expiryTimer = undefined;
     this.expiryTimerAt = Infinity;
+    this.pause.close();
     for (const c of [...this.clients.values()]) this.unblock(c);
   }
 

@@ -79,6 +79,13 @@ export class Pause {
     };
   }
 
+  /** Server shutdown: the end timer goes (it must not keep the process alive); postponed clients are dropped. */
+  close(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.postponed.length = 0;
+  }
+
   /** Expiry is paused under any client pause (PAUSE_ACTION_EXPIRE). */
   get expiryPaused(): boolean {
     return this.current() !== 'none';

@@ -141,3 +141,18 @@ describe('tracking, MONITOR and CLIENT PAUSE in the engine', () => {
     expect([b.got, c.got, a.got]).toEqual([[':1\r\n'], [':2\r\n'], ['+OK\r\n']]);
   });
 });
+
+describe('shutdown', () => {
+  test('close() cancels a running pause: no timer is left on the clock', () => {
+    const { engine, clock } = fresh();
+    const a = open(engine);
+    const b = open(engine);
+    a.run('CLIENT', 'PAUSE', '100000', 'WRITE');
+    expect(b.run('SET', 'k', 'v')).toBe(BLOCKED);
+    expect(clock.nextDue()).toBe(clock.now() + 100000);
+    engine.close();
+    expect(clock.nextDue()).toBeUndefined();
+    clock.advance(200_000);
+    expect(b.got).toEqual([]);
+  });
+});
