@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { encode, type Reply } from '../protocol/index.js';
 import { VirtualClock } from '../time/index.js';
 import { BLOCKED } from './command.js';
 import { Engine } from './engine.js';
+import { globMatch } from './keyspace/glob.js';
 
 /** A client whose replies and deliveries (pushes, late replies) are kept as RESP text, in arrival order. */
 function open(engine: Engine, resp: 2 | 3 = 2) {
@@ -154,5 +156,80 @@ describe('shutdown', () => {
     expect(clock.nextDue()).toBeUndefined();
     clock.advance(200_000);
     expect(b.got).toEqual([]);
+  });
+});
+
+describe('property: every message published reaches each matching subscription once, in publish order', () => {
+  const CHANNELS = ['a', 'b', 'ab', 'ba', '*'];
+  const PATTERNS = ['a*', '*', '?b', '[ab]', 'b\\*', 'x*'];
+  type Op =
+    | { k: 'sub' | 'unsub' | 'psub' | 'punsub'; who: number; names: string[] }
+    | { k: 'pub'; who: number; ch: string; n: number };
+  const who = fc.integer({ min: 0, max: 2 });
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ k: fc.constantFrom('sub' as const, 'unsub' as const), who, names: fc.subarray(CHANNELS) }),
+    fc.record({ k: fc.constantFrom('psub' as const, 'punsub' as const), who, names: fc.subarray(PATTERNS) }),
+    fc.record({ k: fc.constant('pub' as const), who, ch: fc.constantFrom(...CHANNELS), n: fc.nat(99) }),
+  );
+
+  test('RESP3 clients that keep running commands', () => {
+    fc.assert(fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+      const { engine } = fresh();
+      const cs = [open(engine, 3), open(engine, 3), open(engine, 3)];
+      const model = cs.map(() => ({ channels: new Set<string>(), patterns: new Set<string>() }));
+      // Per client: one entry per publish it should hear, the messages of that publish as a sorted list.
+      const want: string[][][] = cs.map(() => []);
+      for (const [i, o] of ops.entries()) {
+        const c = cs[o.who]!;
+        const m = model[o.who]!;
+        if (o.k === 'pub') {
+          const msg = `m${i}-${o.n}`;
+          let receivers = 0;
+          model.forEach((mm, j) => {
+            const got: string[] = [];
+            if (mm.channels.has(o.ch)) got.push(`message ${o.ch} ${msg}`);
+            for (const p of mm.patterns) if (globMatch(p, o.ch)) got.push(`pmessage ${p} ${o.ch} ${msg}`);
+            receivers += got.length;
+            if (got.length) want[j]!.push(got.sort());
+          });
+          // The publisher's own messages follow its reply (collected by run(), not delivered).
+          const r = c.run('PUBLISH', o.ch, msg) as string;
+          expect(r.startsWith(`:${receivers}\r\n`)).toBe(true);
+          if (r.length > `:${receivers}\r\n`.length) c.got.push(r.slice(`:${receivers}\r\n`.length));
+          continue;
+        }
+        const names = o.names;
+        if (o.k === 'sub') { c.run('SUBSCRIBE', ...(names.length ? names : ['a'])); for (const n of names.length ? names : ['a']) m.channels.add(n); }
+        if (o.k === 'psub') { c.run('PSUBSCRIBE', ...(names.length ? names : ['*'])); for (const n of names.length ? names : ['*']) m.patterns.add(n); }
+        if (o.k === 'unsub') { c.run('UNSUBSCRIBE', ...names); if (names.length) for (const n of names) m.channels.delete(n); else m.channels.clear(); }
+        if (o.k === 'punsub') { c.run('PUNSUBSCRIBE', ...names); if (names.length) for (const n of names) m.patterns.delete(n); else m.patterns.clear(); }
+      }
+      cs.forEach((c, j) => {
+        // Decode the pushes: >3 message / >4 pmessage, bulk strings only.
+        const heard: string[] = [];
+        for (const chunk of c.got) {
+          const parts = chunk.split('\r\n');
+          for (let x = 0; x < parts.length; x++) {
+            const h = /^>(\d)$/.exec(parts[x]!);
+            if (!h) continue;
+            const n = Number(h[1]);
+            const fields: string[] = [];
+            for (let y = 0; y < n; y++) fields.push(parts[x + 2 + 2 * y]!);
+            heard.push(fields.join(' '));
+            x += 2 * n;
+          }
+        }
+        // Group what was heard by message id (the publish it came from), in arrival order.
+        const groups: string[][] = [];
+        let last = '';
+        for (const h of heard) {
+          const id = h.slice(h.lastIndexOf(' ') + 1);
+          if (id !== last) groups.push([]);
+          groups[groups.length - 1]!.push(h);
+          last = id;
+        }
+        expect(groups.map((g) => g.sort())).toEqual(want[j]);
+      });
+    }));
   });
 });
