@@ -16,6 +16,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
@@ -29,6 +30,8 @@ const run = promisify(execFile);
 interface Workload {
   name: string;
   args: string[];
+  /** Connections subscribed to channel `bench` (reading and dropping what they get) while the workload runs. */
+  subscribers?: number;
 }
 
 const N = 200_000;
@@ -36,11 +39,35 @@ const WORKLOADS: Workload[] = [
   { name: 'set,get -P 1', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '1'] },
   { name: 'set,get -P 32', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '32'] },
   { name: 'set,get,incr,mset -P 16', args: ['-t', 'set,get,incr,mset', '-c', '50', '-n', String(N), '-P', '16'] },
+  { name: 'publish to 50 subscribers', args: ['-c', '50', '-n', String(N / 4), '-P', '1', 'PUBLISH', 'bench', 'hello'], subscribers: 50 },
 ];
+
+/** Opens `n` subscribers of channel `bench`; resolves once all are subscribed, with a closer. */
+async function subscribe(port: number, n: number): Promise<() => void> {
+  const socks = await Promise.all(Array.from({ length: n }, () => new Promise<Socket>((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => {
+      s.write('*2\r\n$9\r\nSUBSCRIBE\r\n$5\r\nbench\r\n');
+      s.once('data', () => {
+        s.on('data', () => {});
+        resolve(s);
+      });
+    });
+    s.once('error', reject);
+  })));
+  return () => {
+    for (const s of socks) s.destroy();
+  };
+}
 
 /** requests/s per test name ("SET", "GET", "MSET (10 keys)"...) from valkey-benchmark --csv. */
 async function benchmark(bin: string, port: number, w: Workload): Promise<Map<string, number>> {
-  const { stdout } = await run(bin, ['-h', '127.0.0.1', '-p', String(port), '--csv', ...w.args], { maxBuffer: 1 << 24 });
+  const close = w.subscribers ? await subscribe(port, w.subscribers) : () => {};
+  let stdout: string;
+  try {
+    ({ stdout } = await run(bin, ['-h', '127.0.0.1', '-p', String(port), '--csv', ...w.args], { maxBuffer: 1 << 24 }));
+  } finally {
+    close();
+  }
   const out = new Map<string, number>();
   for (const line of stdout.split('\n')) {
     const m = /^"([^"]+)","([\d.]+)"/.exec(line);

@@ -1,6 +1,6 @@
 /** Example cases: connection commands. Every reply recorded from Valkey 9.1.2 (conformance/record.ts) and reviewed. */
 import { group } from './case.js';
-import { ok, any, simple, err, map, dbl, resp, intIn, like, pin, syntaxErr, notInt, arity } from '../expect.js';
+import { ok, any, simple, err, map, set, dbl, resp, intIn, like, pin, syntaxErr, notInt, arity } from '../expect.js';
 
 const { cases, example } = group('connection');
 
@@ -69,6 +69,31 @@ example('client|unblock', 'CLIENT UNBLOCK of no blocked client', [
   [['CLIENT', 'UNBLOCK', '999999', 'ERROR'], 0],
   [['CLIENT', 'UNBLOCK', 'x'], notInt],
   [['CLIENT', 'UNBLOCK', '1', 'FOO'], err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')],
+]);
+example(['client|tracking', 'client|caching', 'client|getredir', 'client|trackinginfo'], 'CLIENT TRACKING, CACHING, GETREDIR, TRACKINGINFO', [
+  [['CLIENT', 'GETREDIR'], -1],
+  [['CLIENT', 'CACHING', 'yes'], err('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled')],
+  [['CLIENT', 'TRACKINGINFO'], map(['flags', set('off')], ['redirect', -1], ['prefixes', []])],
+  [['CLIENT', 'TRACKING', 'on', 'PREFIX', 'a'], err('ERR PREFIX option requires BCAST mode to be enabled')],
+  [['CLIENT', 'TRACKING', 'maybe'], syntaxErr],
+  [['CLIENT', 'TRACKING', 'on', 'REDIRECT', '999999'], err('ERR The client ID you want redirect to does not exist')],
+  [['CLIENT', 'TRACKING', 'on', 'OPTIN', 'OPTOUT'], err("ERR You can't specify both OPTIN mode and OPTOUT mode")],
+  [['CLIENT', 'TRACKING', 'on', 'BCAST', 'OPTIN'], err('ERR OPTIN and OPTOUT are not compatible with BCAST')],
+  [['CLIENT', 'TRACKING', 'on', 'OPTIN'], ok],
+  [['CLIENT', 'CACHING', 'yes'], ok],
+  [['CLIENT', 'TRACKINGINFO'], map(['flags', set('on', 'optin', 'caching-yes')], ['redirect', 0], ['prefixes', []])],
+  [['CLIENT', 'CACHING', 'no'], err('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.')],
+  [['CLIENT', 'GETREDIR'], 0],
+  [['CLIENT', 'TRACKING', 'off'], ok],
+  [['CLIENT', 'GETREDIR'], -1],
+]);
+example(['client|pause', 'client|unpause'], 'CLIENT PAUSE and UNPAUSE (no pause left running)', [
+  [['CLIENT', 'PAUSE', '0'], ok],
+  [['CLIENT', 'PAUSE', '0', 'WRITE'], ok],
+  [['CLIENT', 'PAUSE', 'x'], err('ERR timeout is not an integer or out of range')],
+  [['CLIENT', 'PAUSE', '-1'], err('ERR timeout is negative')],
+  [['CLIENT', 'PAUSE', '10', 'MAYBE'], err('ERR CLIENT PAUSE mode must be WRITE or ALL')],
+  [['CLIENT', 'UNPAUSE'], ok],
 ]);
 example('client|kill', 'CLIENT KILL of no such client', [
   [['CLIENT', 'KILL', 'ID', '999999'], 0],

@@ -4,6 +4,12 @@ import { ok, any, simple, err, map, set, verb, unordered, syntaxErr, notInt, ari
 
 const { cases, example } = group('server');
 
+example('monitor', 'MONITOR answers OK; the other connection runs on', [
+  { send: ['MONITOR'], on: 'm' },
+  { reply: ok, on: 'm' },
+  [['SET', 'k', 'v'], ok],
+  [['GET', 'k'], 'v'],
+]);
 example('dbsize', 'DBSIZE', [
   [['DBSIZE'], 0],
   [['MSET', 'a', '1', 'b', '2'], ok],

@@ -33,6 +33,7 @@ export class RawClient {
         if (r.value.type === 'push' && this.expectPush(r)) continue;
         const w = this.waiting.shift();
         if (w) w.resolve(r);
+        else this.unsolicited(r);
       }
     });
     const fail = (e: Error) => {
@@ -59,9 +60,38 @@ export class RawClient {
   private expectPush(r: RawReply): boolean {
     if (this.waiting.length === 0) {
       this.pushes.push(r);
+      this.unsolicited(r);
       return true;
     }
     return false;
+  }
+
+  /** Replies no request waited for (pushes, RESP2 Pub/Sub messages, SUBSCRIBE's later confirmations). */
+  private readonly inbox: RawReply[] = [];
+  private readonly readers: ((r: RawReply) => void)[] = [];
+
+  private unsolicited(r: RawReply): void {
+    const rd = this.readers.shift();
+    if (rd) rd(r);
+    else this.inbox.push(r);
+  }
+
+  /** The next reply that arrived (or arrives) with no request waiting for it; rejects after `timeoutMs`. */
+  read(timeoutMs = 2000): Promise<RawReply> {
+    const r = this.inbox.shift();
+    if (r) return Promise.resolve(r);
+    return new Promise((resolve, reject) => {
+      const fn = (x: RawReply) => {
+        clearTimeout(t);
+        resolve(x);
+      };
+      const t = setTimeout(() => {
+        const i = this.readers.indexOf(fn);
+        if (i >= 0) this.readers.splice(i, 1);
+        reject(new Error('nothing to read'));
+      }, timeoutMs);
+      this.readers.push(fn);
+    });
   }
 
   get isClosed(): boolean {

@@ -1,11 +1,16 @@
 import type { Bytes, Reply } from '../protocol/index.js';
 import type { CommandEntry } from './command.js';
 import type { WatchedKey, Watcher } from './keyspace/keyspace.js';
+import type { TrackingState } from './tracking.js';
 
 /** How the engine talks back to a connection it does not own. */
 export interface ClientSink {
-  /** A reply produced later (a blocked command finishing) or a push message. */
-  deliver(reply: Reply): void;
+  /**
+   * A reply produced later (a blocked command finishing), or, with `push`,
+   * a message outside the request/reply rhythm (Pub/Sub, invalidation,
+   * MONITOR line) that must not set the client's own waiting requests going.
+   */
+  deliver(reply: Reply, push?: boolean): void;
   /** Close the connection (CLIENT KILL, QUIT) after pending replies are written. */
   close(): void;
 }
@@ -77,7 +82,11 @@ export class Client implements Watcher {
   readonly patterns = new Set<Bytes>();
   readonly shardChannels = new Set<Bytes>();
   /** CLIENT TRACKING state (CLIENT LIST flags t/B/R and redir=); null when tracking is off. */
-  tracking: { redirect: number; bcast: boolean; brokenRedirect: boolean } | null = null;
+  tracking: TrackingState | null = null;
+  /** Pushes to this client produced while its own command ran: sent after that command's reply. */
+  readonly pendingPushes: Reply[] = [];
+  /** MONITOR was sent: every command is fed to this client (flag O). */
+  monitor = false;
   /** READONLY was sent (cluster): flag r. */
   readonly = false;
 

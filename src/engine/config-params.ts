@@ -280,23 +280,32 @@ function numericSetter(g: GeneratedParam): ParamDef['set'] {
 
 const NOTIFY_CHARS = 'Ag$lshzxeKEtmdn';
 
-/** keyspaceEventsStringToFlags + keyspaceEventsFlagsToString: the canonical class string. */
-export function normaliseKeyspaceEvents(classes: string): string | null {
+/** Valkey's NOTIFY_* bits, by class character. */
+export const NOTIFY_BITS: Readonly<Record<string, number>> = {
+  K: 1 << 0, E: 1 << 1, g: 1 << 2, $: 1 << 3, l: 1 << 4, s: 1 << 5, h: 1 << 6, z: 1 << 7, x: 1 << 8, e: 1 << 9,
+  t: 1 << 10, m: 1 << 11, d: 1 << 13, n: 1 << 14,
+};
+const NOTIFY_ALL = ['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd'].reduce((a, c) => a | NOTIFY_BITS[c]!, 0);
+
+/** keyspaceEventsStringToFlags: the NOTIFY_* bits of a class string, null on an unknown character. */
+export function keyspaceEventFlags(classes: string): number | null {
   let flags = 0;
-  const bit: Record<string, number> = {
-    g: 1 << 2, $: 1 << 3, l: 1 << 4, s: 1 << 5, h: 1 << 6, z: 1 << 7, x: 1 << 8, e: 1 << 9,
-    K: 1 << 0, E: 1 << 1, t: 1 << 10, m: 1 << 11, d: 1 << 13, n: 1 << 14,
-  };
-  const ALL = bit.g! | bit.$! | bit.l! | bit.s! | bit.h! | bit.z! | bit.x! | bit.e! | bit.t! | bit.d!;
   for (const ch of cstring(classes)) {
-    if (ch === 'A') flags |= ALL;
-    else if (bit[ch] !== undefined) flags |= bit[ch]!;
+    if (ch === 'A') flags |= NOTIFY_ALL;
+    else if (NOTIFY_BITS[ch] !== undefined) flags |= NOTIFY_BITS[ch]!;
     else return null;
   }
+  return flags;
+}
+
+/** keyspaceEventsStringToFlags + keyspaceEventsFlagsToString: the canonical class string. */
+export function normaliseKeyspaceEvents(classes: string): string | null {
+  const flags = keyspaceEventFlags(classes);
+  if (flags === null) return null;
   let out = '';
-  if ((flags & ALL) === ALL) out = 'A';
-  else for (const ch of 'g$lshzxetdn') if (flags & bit[ch]!) out += ch;
-  for (const ch of 'KEm') if (flags & bit[ch]!) out += ch;
+  if ((flags & NOTIFY_ALL) === NOTIFY_ALL) out = 'A';
+  else for (const ch of 'g$lshzxetdn') if (flags & NOTIFY_BITS[ch]!) out += ch;
+  for (const ch of 'KEm') if (flags & NOTIFY_BITS[ch]!) out += ch;
   return out;
 }
 

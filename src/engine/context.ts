@@ -86,11 +86,10 @@ export class Context {
     return lfuCounter(e.lfu);
   }
 
-  /** signalModifiedKey: WATCHers of the key see it changed. */
+  /** signalModifiedKey: WATCHers, blocked clients and tracking clients of the key see it changed. */
   modified(key: Bytes, db: Keyspace = this.db): void {
     this.engine.evictor.modified(db.peek(key));
-    db.touch(key);
-    this.engine.keyReady(db, key);
+    this.engine.signalModifiedKey(db, key, this.client);
   }
 
   /** notifyKeyspaceEvent (class is Valkey's flag letter: 'g', '$', 'x'...). */

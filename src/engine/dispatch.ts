@@ -11,12 +11,15 @@ import { BLOCKED, type CommandEntry } from './command.js';
 import { Context } from './context.js';
 import type { Engine } from './engine.js';
 import { CommandError, Err, cTrunc, oneLine } from './errors.js';
-import { arityOk } from '../meta/index.js';
+import { arityOk, keyPositions } from '../meta/index.js';
 import { aclCheckCmd } from './acl/index.js';
 import { lookupCommand } from './registry.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** Read-only scripts: only the commands they run are tracked, not their declared keys. */
+const TRACK_SCRIPT_ONLY = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 /** Commands that run at once even inside MULTI (processCommand's exceptions). */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'quit', 'reset']);
@@ -50,12 +53,18 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   if (denied) return reject(engine, client, cmd, denied);
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
-  if (!engine.evictor.perform(engine.clock.now()) && deniedOnOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
       `ERR Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     )));
+  }
+
+  // CLIENT PAUSE: the client waits, and the command runs again from the top once the pause eases.
+  if (engine.pause.blocks(client, mayWrite(client, cmd))) {
+    engine.pause.postpone(client, argv, cmd.fullname);
+    return BLOCKED;
   }
 
   if (client.multi && !MULTI_IMMEDIATE.has(cmd.fullname)) {
@@ -70,6 +79,19 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);
+}
+
+/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
+function denyOom(client: Client, cmd: CommandEntry): boolean {
+  if (cmd.flags.has('denyoom')) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('denyoom'));
+}
+
+/** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */
+function mayWrite(client: Client, cmd: CommandEntry): boolean {
+  const w = (c: CommandEntry) => c.flags.has('write') || c.flags.has('may_replicate');
+  if (w(cmd)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd));
 }
 
 /**
@@ -97,6 +119,13 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     }
   } finally {
     client.currentCmd = outer;
+  }
+  // MONITOR sees what ran, except administrative and skip-monitor commands.
+  if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv);
+  // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched.
+  if (client.tracking && !client.tracking.bcast && cmd.flags.has('readonly') && !TRACK_SCRIPT_ONLY.has(cmd.fullname)) {
+    const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
+    if (keys.length) engine.tracking.rememberKeys(client, keys);
   }
   if (reply !== BLOCKED && reply.t === 'error') {
     cmd.stats.failed++;
@@ -132,6 +161,8 @@ function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, r
   if (cmd) cmd.stats.rejected++;
   engine.stats.rejectedCalls++;
   if (cmd?.fullname === 'exec') {
+    // execCommandAbort: monitors see the EXEC that closes the MULTI they saw.
+    engine.feedMonitors(client, client.db, client.argv);
     client.multi = null;
     client.dirtyCas = false;
     engine.unwatchAll(client);
@@ -140,12 +171,6 @@ function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, r
   }
   countError(engine, reply.v);
   return reply;
-}
-
-/** is_denyoom_command: the command's flags, or for EXEC those of the commands it queued. */
-function deniedOnOom(client: Client, cmd: CommandEntry): boolean {
-  if (cmd.flags.has('denyoom')) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('denyoom'));
 }
 
 /** Counts an error reply for INFO stats and errorstats. */
@@ -173,9 +198,15 @@ function unknownCommand(engine: Engine, argv: readonly Bytes[]): ErrorReply {
  * command's (the handler sets `dropReplies = 2`).
  */
 function applyReplyMode(client: Client, reply: Reply | typeof BLOCKED | undefined): Reply | typeof BLOCKED | undefined {
+  let drop = client.replyMode === 'off';
   if (client.dropReplies > 0) {
     client.dropReplies--;
-    return undefined;
+    drop = true;
   }
-  return client.replyMode === 'off' ? undefined : reply;
+  // Pushes (the SUBSCRIBE family's confirmations) are written even then (CLIENT_PUSHING).
+  return drop && !(reply !== undefined && reply !== BLOCKED && isPushing(reply)) ? undefined : reply;
+}
+
+function isPushing(r: Reply): boolean {
+  return r.t === 'push' || (r.t === 'seq' && r.v.length > 0 && r.v.every(isPushing));
 }

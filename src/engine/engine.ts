@@ -3,12 +3,12 @@
  * no sockets and no timers of its own. Time and randomness come from the
  * injected clock and rng. A process may hold many engines (a cluster is many).
  */
-import type { Bytes, Reply } from '../protocol/index.js';
+import { R, type Bytes, type Reply } from '../protocol/index.js';
 import { Rng, type Clock, type Timer } from '../time/index.js';
 import { Client, type ClientSink, type ConnectionInfo } from './client.js';
 import { BLOCKED, type CommandGroup } from './command.js';
 import { Config } from './config.js';
-import { CONFIG_PARAMS } from './config-params.js';
+import { CONFIG_PARAMS, keyspaceEventFlags, NOTIFY_BITS } from './config-params.js';
 import { countError, dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
@@ -16,6 +16,10 @@ import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
 import { Evictor } from './eviction.js';
+import { feedMonitors, monitorLine } from './monitor.js';
+import { Pause } from './pause.js';
+import { PubSub } from './pubsub.js';
+import { Tracking } from './tracking.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
 import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js';
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
@@ -46,6 +50,8 @@ export interface EngineStats {
   expiredKeys: number;
   /** Hash fields removed by expiry (INFO stats expired_fields). */
   expiredFields: number;
+  /** Keys removed by maxmemory eviction (INFO stats evicted_keys). */
+  evictedKeys: number;
   keyspaceHits: number;
   keyspaceMisses: number;
   dirty: number;
@@ -114,6 +120,33 @@ export class Engine {
   /** maxmemory: the used-memory estimate and eviction. */
   readonly evictor: Evictor;
   readonly process: { tcpPort: number; pid: number; executable: string };
+  /** Channel and pattern subscriptions; messages leave through push(). */
+  readonly pubsub = new PubSub((c, r) => this.push(c, r));
+  /** Client-side caching: tracked keys, BCAST prefixes, invalidations. */
+  readonly tracking = new Tracking({
+    clientById: (id) => this.clients.get(id),
+    push: (c, r) => this.push(c, r),
+    currentClient: () => this.current,
+    allClients: () => this.clients.values(),
+    random: (n) => this.rng.int(n),
+  });
+  /** CLIENT PAUSE state and the clients it postponed. */
+  readonly pause = new Pause({
+    now: () => this.clock.now(),
+    schedule: (at, fn) => this.clock.schedule(at, fn),
+    rerun: (c, argv) => this.rerun(c, argv),
+    resumed: () => {
+      this.expireDue();
+      this.afterCommand();
+      this.beforeSleep();
+    },
+  });
+  /** Postponed requests to run again once the running command is done. */
+  private readonly reruns: { client: Client; argv: readonly Bytes[] }[] = [];
+  /** Clients in MONITOR mode, in the order they asked. */
+  readonly monitors = new Set<Client>();
+  /** The client whose request is running (Valkey's server.current_client). */
+  private current: Client | null = null;
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
   private nextClientId = 3;
@@ -129,10 +162,10 @@ export class Engine {
   private readonly blockedIndex = new Map<Client, Blocked>();
   /** The idle-client check of `timeout`, while armed. */
   private idleTimer: Timer | undefined;
-  /** The client whose command runs now (server.current_client). */
-  private currentClient: Client | null = null;
   /** import-mode, followed live: leaving it re-arms active expiry. */
   private readonly importMode: { on: boolean };
+  /** notify-keyspace-events as NOTIFY_* bits, following CONFIG SET. */
+  private readonly notifyConfig: { flags: number };
 
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
@@ -148,6 +181,7 @@ export class Engine {
     // Leaving import mode resumes active expiry.
     this.config.onChange('import-mode', () => this.armExpiry());
     this.config.onChange('timeout', () => this.armIdleCheck());
+    this.notifyConfig = this.config.live(['notify-keyspace-events'], (cfg) => ({ flags: keyspaceEventFlags(cfg.get('notify-keyspace-events')) ?? 0 }));
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     this.files = opts.files;
     this.acl = new Acl({
@@ -171,7 +205,7 @@ export class Engine {
     this.runId = this.rng.hex(40);
     this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
     this.stats = {
-      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, keyspaceHits: 0, keyspaceMisses: 0,
+      connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0,
       dirty: 0, errorReplies: 0, rejectedCalls: 0, rejectedConnections: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
@@ -271,8 +305,47 @@ export class Engine {
   disconnect(c: Client): void {
     this.unblock(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
+    this.tracking.disable(c);
+    this.monitors.delete(c);
     this.clients.delete(c.id);
   }
+
+  /**
+   * Sends a push (a Pub/Sub message, an invalidation) to a client. A push to
+   * the client whose command is running waits until that command's reply is
+   * out (Valkey's pending_push_messages): execute() appends it then.
+   */
+  push(c: Client, reply: Reply): void {
+    if (c.currentCmd !== null || c === this.serving) c.pendingPushes.push(reply);
+    else c.sink.deliver(reply, true);
+  }
+
+  /** replicationFeedMonitors: `argv`, run by `c` in `db` (`lua`: from a script), to every monitor. */
+  feedMonitors(c: Client, db: number, argv: readonly Bytes[], lua = false): void {
+    if (this.monitors.size === 0) return;
+    feedMonitors(this.monitors, (m, r) => this.push(m, r), monitorLine(this.clock.nowUs(), c, db, argv, lua));
+  }
+
+  /** A request CLIENT PAUSE postponed runs again, through every gate, once no command is running. */
+  private rerun(c: Client, argv: readonly Bytes[]): void {
+    this.reruns.push({ client: c, argv });
+    if (this.current === null) this.runPostponed();
+  }
+
+  private runPostponed(): void {
+    while (this.reruns.length) {
+      const { client, argv } = this.reruns.shift()!;
+      if (!this.clients.has(client.id)) continue;
+      const r = this.execute(client, argv);
+      if (r === BLOCKED) continue;
+      // Even with no reply (CLIENT REPLY OFF) the connection resumes its waiting requests.
+      client.sink.deliver(r ?? R.seq([]));
+    }
+  }
+
+  /** The blocked client whose command is being served now (its pushes follow its reply). */
+  private serving: Client | null = null;
 
   /**
    * Runs one request of a client. Returns the reply, `BLOCKED` when the
@@ -280,15 +353,42 @@ export class Engine {
    * when no reply is to be sent (CLIENT REPLY OFF / SKIP).
    */
   execute(client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED | undefined {
-    const outer = this.currentClient;
-    this.currentClient = client;
+    const outer = this.current;
+    this.current = client;
+    // trackingLimitUsedSlots, before every command.
+    if (this.tracking.clients > 0) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
+    let r: Reply | typeof BLOCKED | undefined;
     try {
-      const r = dispatch(this, client, argv);
-      this.afterCommand();
-      return r;
+      r = dispatch(this, client, argv);
     } finally {
-      this.currentClient = outer;
+      this.current = outer;
     }
+    // CLIENT CACHING applies to the next command (or transaction) only.
+    if (client.tracking?.caching && !client.multi && !client.lastCmd.startsWith('client|')) client.tracking.caching = false;
+    this.afterCommand();
+    if (client.pendingPushes.length === 0) return r;
+    const pushes = client.pendingPushes.splice(0);
+    if (r === BLOCKED) {
+      for (const p of pushes) client.sink.deliver(p, true);
+      return r;
+    }
+    return R.seq(r === undefined ? pushes : [r, ...pushes]);
+  }
+
+  /**
+   * The end of an event-loop turn (Valkey's beforeSleep), called by the
+   * server after a batch of requests and by the engine after its timers:
+   * BCAST invalidations collected meanwhile go out.
+   */
+  beforeSleep(): void {
+    this.tracking.broadcast();
+  }
+
+  /** signalModifiedKey: WATCH, blocked clients, client-side caching. `by` is null for the server (expiry). */
+  signalModifiedKey(db: Keyspace, key: Bytes, by: Client | null): void {
+    db.touch(key);
+    this.keyReady(db, key);
+    this.tracking.invalidateKey(key, by);
   }
 
   /**
@@ -297,26 +397,35 @@ export class Engine {
    * and the import source sees it as if it had not expired.
    */
   private expirePolicy(write: boolean): ExpirePolicy {
-    if (!this.importMode.on) return 'delete';
-    if (this.currentClient?.importSource) return 'ignore';
-    return write ? 'delete' : 'keep';
+    if (this.importMode.on) {
+      if (this.current?.importSource) return 'ignore';
+      if (!write) return 'keep';
+    }
+    // While CLIENT PAUSE holds expiry back, nothing is deleted as expired (isPausedActions(PAUSE_ACTION_EXPIRE)).
+    return this.pause.expiryPaused ? 'keep' : 'delete';
   }
 
   /** deleteEvictedKeyAndPropagate: the key goes, its WATCHers see it change, 'evicted' fires. */
   evictKey(db: Keyspace, key: Bytes): void {
     db.delete(key);
-    db.touch(key);
+    this.stats.evictedKeys++;
+    this.signalModifiedKey(db, key, null);
     this.notifyKeyspaceEvent('e', 'evicted', key, db.id);
   }
 
-  /** Active expiry runs except in import mode (databasesCron). */
+  /** Active expiry runs except in import mode (databasesCron) and while CLIENT PAUSE holds it back. */
   private get activeExpiry(): boolean {
-    return !this.importMode.on;
+    return !this.importMode.on && !this.pause.expiryPaused;
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
+    if (this.reruns.length && this.current === null) this.runPostponed();
+    // The eviction time event after CONFIG SET maxmemory, and after every write: stay under maxmemory.
+    if (this.current === null && this.config.getInt('maxmemory') > 0) this.evictor.perform(this.clock.now());
+    // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
+    if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();
   }
 
@@ -341,6 +450,7 @@ export class Engine {
     // signalFlushedDb: clients blocked on a key that goes (XREADGROUP) learn of it.
     for (const db of dbs) for (const k of db.keys()) this.keyReady(db, k);
     for (const db of dbs) removed += db.clear();
+    this.tracking.invalidateAll();
     return removed;
   }
 
@@ -376,10 +486,9 @@ export class Engine {
 
   private onExpired(db: Keyspace, key: Bytes): void {
     this.stats.expiredKeys++;
-    db.touch(key);
-    // signalDeletedKeyAsReady: a blocked XREADGROUP learns its key went.
-    this.keyReady(db, key);
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
+    // signalModifiedKey(NULL, ...); a blocked XREADGROUP learns its key went (signalDeletedKeyAsReady).
+    this.signalModifiedKey(db, key, null);
   }
 
   /** Active expiry of hash fields (dbReclaimExpiredFields): 'hexpired', then 'del' when the hash went, and WATCH. */
@@ -388,9 +497,10 @@ export class Engine {
     this.notifyKeyspaceEvent('x', 'hexpired', key, db.id);
     if (deleted) this.notifyKeyspaceEvent('g', 'del', key, db.id);
     db.touch(key);
+    this.tracking.invalidateKey(key, null);
   }
 
-  /** Active expiry: remove every due key now. */
+  /** Active expiry: remove every due key now (not while clients are paused). */
   expireDue(): void {
     if (!this.activeExpiry) return;
     const now = this.clock.now();
@@ -416,6 +526,7 @@ export class Engine {
       this.expiryTimerAt = Infinity;
       this.expireDue();
       this.afterCommand();
+      this.beforeSleep();
     });
     if (this.expiryTimerAt === next && this.expiryTimer === undefined) this.expiryTimer = timer;
   }
@@ -427,6 +538,7 @@ export class Engine {
     this.expiryTimer?.cancel();
     this.expiryTimer = undefined;
     this.expiryTimerAt = Infinity;
+    this.pause.close();
     for (const c of [...this.clients.values()]) this.unblock(c);
   }
 
@@ -440,7 +552,18 @@ export class Engine {
     };
   }
 
+  /**
+   * notifyKeyspaceEvent: the one hook every command, expiry and eviction
+   * calls. Listeners (the embedding API) hear every event; subscribers hear
+   * those whose class notify-keyspace-events enables, on __keyspace@<db>__:<key>
+   * (the event as message) then __keyevent@<db>__:<event> (the key).
+   */
   notifyKeyspaceEvent(cls: string, event: string, key: Bytes, db: number): void {
+    const flags = this.notifyConfig.flags;
+    if (flags & NOTIFY_BITS[cls]!) {
+      if (flags & NOTIFY_BITS.K!) this.pubsub.publish(`__keyspace@${db}__:${key}`, event, 'channel');
+      if (flags & NOTIFY_BITS.E!) this.pubsub.publish(`__keyevent@${db}__:${event}`, key, 'channel');
+    }
     for (const fn of this.listeners) {
       try {
         fn(cls, event, key, db);
@@ -539,12 +662,17 @@ export class Engine {
           if (this.blockedIndex.get(b.client) !== b) continue; // served meanwhile through another key
           let reply: Reply | undefined;
           const started = this.clock.nowUs();
+          const outer = this.current;
+          this.current = this.serving = b.client;
           try {
             // A command served after its wait runs processCommand again: the ACL rules may have changed.
             reply = this.recheckBlocked(b.client) ?? b.spec.tryServe?.(this.clock.now(), key);
           } catch (e) {
             // A bug while serving one waiter answers that waiter only; the others are still served.
             reply = Err.internal(b.spec.cmd, e).reply;
+          } finally {
+            this.current = outer;
+            this.serving = null;
           }
           if (reply === undefined) continue;
           this.removeBlocked(b);
@@ -557,7 +685,10 @@ export class Engine {
       this.readyKeys.length = 0;
       this.readySet.clear();
       this.servingReady = false;
-      for (const s of served) s.client.sink.deliver(s.reply);
+      for (const s of served) {
+        const pushes = s.client.pendingPushes.splice(0);
+        s.client.sink.deliver(pushes.length ? R.seq([s.reply, ...pushes]) : s.reply);
+      }
     }
   }
 

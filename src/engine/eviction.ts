@@ -43,7 +43,6 @@ export class Evictor {
   private nextDb = 0;
   /** Per-entry cached MEMORY USAGE, dropped when the key is modified. */
   private readonly cache = new WeakMap<Entry, number>();
-  evictedKeys = 0;
 
   constructor(private readonly engine: Engine) {}
 
@@ -82,7 +81,8 @@ export class Evictor {
    */
   perform(now: number): boolean {
     const maxmemory = this.engine.config.getInt('maxmemory');
-    if (maxmemory === 0) return true;
+    // isSafeToPerformEvictions: not while CLIENT PAUSE holds writes and expiry back.
+    if (maxmemory === 0 || this.engine.pause.expiryPaused) return true;
     let used = this.usedMemory();
     if (used <= maxmemory) return true;
     const policy = this.engine.config.get('maxmemory-policy') as Policy;
@@ -95,7 +95,6 @@ export class Evictor {
       if (!e) continue;
       used -= this.keyMemory(best.key, e, depth);
       this.engine.evictKey(best.db, best.key);
-      this.evictedKeys++;
     }
     return true;
   }

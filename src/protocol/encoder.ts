@@ -46,6 +46,11 @@ export function encode(r: Reply, resp: RespVersion): string {
         : '$' + r.v.length + '\r\n' + r.v + '\r\n';
     case 'pinned':
       return encode(r.v, r.resp);
+    case 'seq': {
+      let s = '';
+      for (const it of r.v) s += encode(it, resp);
+      return s;
+    }
     case 'attr': {
       if (resp === 2) return encode(r.v, resp);
       let s = '|' + r.attrs.length + '\r\n';
@@ -97,6 +102,11 @@ export function encodedLength(r: Reply, resp: RespVersion): number {
       return resp === 3 ? bulkLength(r.v.length + 4) : bulkLength(r.v.length);
     case 'pinned':
       return encodedLength(r.v, r.resp);
+    case 'seq': {
+      let n = 0;
+      for (const it of r.v) n += encodedLength(it, resp);
+      return n;
+    }
     case 'attr': {
       if (resp === 2) return encodedLength(r.v, resp);
       let n = headerLength(r.attrs.length);

@@ -32,6 +32,7 @@ function expected(r: Reply, resp: RespVersion): RawValue {
     case 'verbatim': return resp === 3 ? { type: 'verbatim', value: r.format + ':' + r.v } : { type: 'bulk', value: r.v };
     case 'attr': return expected(r.v, resp);
     case 'pinned': return expected(r.v, r.resp);
+    case 'seq': throw new Error('a seq is several replies, not one value');
   }
 }
 

@@ -26,7 +26,9 @@ export type Reply =
   | { readonly t: 'push'; readonly v: readonly Reply[] }
   | { readonly t: 'attr'; readonly attrs: readonly (readonly [Reply, Reply])[]; readonly v: Reply }
   /** `v` encoded for a fixed protocol version, whatever the connection's now (an EXEC reply produced before HELLO switched protocols). */
-  | { readonly t: 'pinned'; readonly resp: 2 | 3; readonly v: Reply };
+  | { readonly t: 'pinned'; readonly resp: 2 | 3; readonly v: Reply }
+  /** Several replies written back to back for one request (SUBSCRIBE a b answers one push per channel). */
+  | { readonly t: 'seq'; readonly v: readonly Reply[] };
 
 export type ErrorReply = Extract<Reply, { t: 'error' }>;
 
@@ -64,6 +66,7 @@ export const R = {
   bignum: (v: string): Reply => ({ t: 'bignum', v }),
   verbatim: (v: Bytes, format = 'txt'): Reply => ({ t: 'verbatim', format, v }),
   push: (v: readonly Reply[]): Reply => ({ t: 'push', v }),
+  seq: (v: readonly Reply[]): Reply => ({ t: 'seq', v }),
   attr: (attrs: readonly (readonly [Reply, Reply])[], v: Reply): Reply => ({ t: 'attr', attrs, v }),
 } as const;
 

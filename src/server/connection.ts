@@ -15,6 +15,7 @@
 import type { Socket } from 'node:net';
 import { encode, RequestDecoder, R, type Bytes, type Reply } from '../protocol/index.js';
 import { BLOCKED, type Client, type Engine } from '../engine/index.js';
+import { realTimers } from '../time/index.js';
 
 /** Stop executing and reading while this many reply bytes wait to be written. */
 export const HIGH_WATER = 1 << 20;
@@ -75,7 +76,7 @@ export class Connection {
     const addr = `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
     this.client = engine.connect({ addr, laddr, fd }, {
-      deliver: (reply) => this.deliver(reply),
+      deliver: (reply, push) => this.deliver(reply, push === true),
       close: () => this.requestClose(),
     });
     this.decoder = new RequestDecoder({
@@ -132,6 +133,7 @@ export class Connection {
     } finally {
       this.running = false;
     }
+    this.engine.beforeSleep();
     this.flush();
   }
 
@@ -238,18 +240,32 @@ export class Connection {
   }
 
   /** A reply produced outside this connection's own request: a blocked command ending, a push. */
-  private deliver(reply: Reply): void {
+  private deliver(reply: Reply, push: boolean): void {
     if (this.closed) return;
     if (this.hooks?.delivered?.(this, reply)) {
       if (!this.running && this.client.blocked === null) this.process();
       return;
     }
     this.append(reply);
-    // While a command runs (a push to its own client), the push goes out before
-    // that command's reply, as in Valkey; process() flushes both.
+    // Inside process() the reply is flushed with the others. A push (a message
+    // published by another client, a MONITOR line) only goes out: it must not
+    // run this client's waiting requests inside the publisher's command.
     if (this.running) return;
-    if (this.client.blocked === null) this.process();
+    if (this.client.blocked === null && !push) this.process();
+    else if (push) this.flushSoon();
     else this.flush();
+  }
+
+  /** Pushes (one PUBLISH to many subscribers, message after message) go out in one write per turn of the event loop. */
+  private flushScheduled = false;
+
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    realTimers.setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   private flush(): void {

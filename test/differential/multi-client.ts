@@ -22,7 +22,9 @@ export type MStep =
   | { wait: Who }
   | { pending: Who }
   | { sleep: number }
-  | { close: Who };
+  | { close: Who }
+  /** The next reply a client got unasked (a message, a push, SUBSCRIBE's further confirmations); `ms` bounds the wait. */
+  | { read: Who; ms?: number };
 
 /**
  * Runs the same script on the oracle and the mock, with clients a..d on each,
@@ -83,6 +85,13 @@ export async function clients(dd: Differential, steps: readonly MStep[], resp: 2
           await new Promise((r) => setTimeout(r, 20));
           const entry = pendings.get(s.pending)?.[0];
           out.push(`${s.pending}: pending=${entry !== undefined && !entry.done}`);
+        } else if ('read' in s) {
+          const c = await get(s.read);
+          try {
+            out.push(`${s.read} read: ${(await c.read(s.ms ?? 1000)).raw}`);
+          } catch (e) {
+            out.push(`${s.read} read: <${(e as Error).message}>`);
+          }
         } else if ('sleep' in s) {
           await new Promise((r) => setTimeout(r, s.sleep));
         } else if ('close' in s) {

@@ -5,7 +5,7 @@
  * Texts and formats follow Valkey's networking.c, acl.c and db.c.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { getLongLong, getRangeLong, isToken, parseLongLong } from '../args.js';
+import { getLongLong, getRangeLong, isToken, LLONG_MAX, parseLongLong } from '../args.js';
 import type { Client } from '../client.js';
 import type { CommandGroup } from '../command.js';
 import type { Context } from '../context.js';
@@ -43,6 +43,7 @@ function clientType(c: Client): 'normal' | 'pubsub' {
 
 function clientFlags(c: Client): string {
   let f = '';
+  if (c.monitor) f += 'O';
   if (c.inPubSub) f += 'P';
   if (c.multi) f += 'x';
   if (c.blocked) f += 'b';
@@ -351,7 +352,9 @@ const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authen
 /** clearClientConnectionState. */
 function resetClient(ctx: Context): void {
   const c = ctx.client;
-  c.tracking = null;
+  ctx.engine.monitors.delete(c);
+  c.monitor = false;
+  ctx.engine.tracking.disable(c);
   c.db = 0;
   c.resp = 2;
   // clientSetDefaultAuth: the default user, authenticated when it needs no password.
@@ -360,9 +363,7 @@ function resetClient(ctx: Context): void {
   ctx.engine.unwatchAll(c);
   c.multi = null;
   c.dirtyCas = false;
-  c.channels.clear();
-  c.patterns.clear();
-  c.shardChannels.clear();
+  ctx.engine.pubsub.dropClient(c);
   c.name = '';
   c.readonly = false;
   c.replyMode = 'on';
@@ -698,4 +699,132 @@ export const connectionCommands: CommandGroup = {
     const ok = ctx.engine.unblockWith(target, error ? R.error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : 'timeout');
     return R.int(ok ? 1 : 0);
   },
+
+  'client|tracking': clientTracking,
+
+  /** CLIENT PAUSE timeout [WRITE|ALL]: the timeout in ms (getTimeoutFromObjectOrReply), 0 ends at once. */
+  'client|pause'(ctx, argv) {
+    let all = true;
+    if (argv.length === 4) {
+      if (isToken(argv[3]!, 'WRITE')) all = false;
+      else if (!isToken(argv[3]!, 'ALL')) throw Err.generic('CLIENT PAUSE mode must be WRITE or ALL');
+    }
+    const t = getLongLong(argv[2]!, 'timeout is not an integer or out of range');
+    if (t < 0n) throw Err.generic('timeout is negative');
+    if (t > 0n && t > LLONG_MAX - BigInt(ctx.now)) throw Err.generic('timeout is out of range');
+    ctx.engine.pause.pause(t === 0n ? 0 : ctx.now + Number(t), all ? 'all' : 'write');
+    return R.ok;
+  },
+
+  'client|unpause'(ctx) {
+    ctx.engine.pause.unpause();
+    return R.ok;
+  },
+
+  'client|caching'(ctx, argv) {
+    const t = ctx.client.tracking;
+    if (!t) throw Err.generic('CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+    if (isToken(argv[2]!, 'YES')) {
+      if (!t.optin) throw Err.generic('CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+    } else if (isToken(argv[2]!, 'NO')) {
+      if (!t.optout) throw Err.generic('CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+    } else {
+      throw Err.syntax();
+    }
+    t.caching = true;
+    return R.ok;
+  },
+
+  'client|getredir': (ctx) => R.int(ctx.client.tracking ? ctx.client.tracking.redirect : -1),
+
+  'client|trackinginfo'(ctx) {
+    const t = ctx.client.tracking;
+    const flags: string[] = [t ? 'on' : 'off'];
+    if (t?.bcast) flags.push('bcast');
+    if (t?.optin) flags.push('optin', ...(t.caching ? ['caching-yes'] : []));
+    if (t?.optout) flags.push('optout', ...(t.caching ? ['caching-no'] : []));
+    if (t?.noloop) flags.push('noloop');
+    if (t?.brokenRedirect) flags.push('broken_redirect');
+    return R.map([
+      [R.bulk('flags'), R.set(flags.map((f) => R.bulk(f)))],
+      [R.bulk('redirect'), R.int(t ? t.redirect : -1)],
+      [R.bulk('prefixes'), R.bulks(t ? t.prefixes : [])],
+    ]);
+  },
 };
+
+// ---------------------------------------------------------- CLIENT TRACKING ---
+
+/** C's "%s" of a byte string: up to its first NUL. */
+const cstr = (s: Bytes) => {
+  const i = s.indexOf('\0');
+  return i < 0 ? s : s.slice(0, i);
+};
+
+/** checkPrefixCollisionsOrReply: no prefix may be a prefix of another (of the client's, or of the new ones). */
+function checkPrefixes(existing: readonly Bytes[], prefixes: readonly Bytes[]): void {
+  const overlap = (a: Bytes, b: Bytes) => a.startsWith(b) || b.startsWith(a);
+  for (let i = 0; i < prefixes.length; i++) {
+    const p = prefixes[i]!;
+    for (const e of existing) {
+      if (overlap(e, p)) {
+        throw Err.generic(`Prefix '${cstr(p)}' overlaps with an existing prefix '${cstr(e)}'. Prefixes for a single client must not overlap.`);
+      }
+    }
+    for (let j = i + 1; j < prefixes.length; j++) {
+      if (overlap(p, prefixes[j]!)) {
+        throw Err.generic(`Prefix '${cstr(p)}' overlaps with another provided prefix '${cstr(prefixes[j]!)}'. Prefixes for a single client must not overlap.`);
+      }
+    }
+  }
+}
+
+/** CLIENT TRACKING (ON|OFF) [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP]. */
+function clientTracking(ctx: Context, argv: readonly Bytes[]): Reply {
+  const c = ctx.client;
+  let redirect = 0n;
+  const opts = { bcast: false, optin: false, optout: false, noloop: false };
+  const prefixes: Bytes[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const a = argv[j]!;
+    if (isToken(a, 'REDIRECT') && more) {
+      j++;
+      if (redirect !== 0n) throw Err.generic('A client can only redirect to a single other client');
+      redirect = getLongLong(argv[j]!);
+      const id = redirect > 0n && redirect <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(redirect) : -1;
+      if (!ctx.engine.clients.has(id)) throw Err.generic('The client ID you want redirect to does not exist');
+    } else if (isToken(a, 'BCAST')) {
+      opts.bcast = true;
+    } else if (isToken(a, 'OPTIN')) {
+      opts.optin = true;
+    } else if (isToken(a, 'OPTOUT')) {
+      opts.optout = true;
+    } else if (isToken(a, 'NOLOOP')) {
+      opts.noloop = true;
+    } else if (isToken(a, 'PREFIX') && more) {
+      prefixes.push(argv[++j]!);
+    } else {
+      throw Err.syntax();
+    }
+  }
+  if (isToken(argv[2]!, 'ON')) {
+    const t = c.tracking;
+    if (!opts.bcast && prefixes.length) throw Err.generic('PREFIX option requires BCAST mode to be enabled');
+    if (t && t.bcast !== opts.bcast) {
+      throw Err.generic("You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast && (opts.optin || opts.optout)) throw Err.generic('OPTIN and OPTOUT are not compatible with BCAST');
+    if (opts.optin && opts.optout) throw Err.generic("You can't specify both OPTIN mode and OPTOUT mode");
+    if ((opts.optin && t?.optout) || (opts.optout && t?.optin)) {
+      throw Err.generic("You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast) checkPrefixes(t?.prefixes ?? [], prefixes);
+    ctx.engine.tracking.enable(c, Number(redirect), opts, prefixes);
+  } else if (isToken(argv[2]!, 'OFF')) {
+    ctx.engine.tracking.disable(c);
+  } else {
+    throw Err.syntax();
+  }
+  return R.ok;
+}

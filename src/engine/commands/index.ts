@@ -9,6 +9,7 @@ import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { introspectionCommands } from './introspection.js';
 import { listCommands } from './list.js';
+import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
@@ -28,6 +29,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   hyperloglogCommands,
   introspectionCommands,
   listCommands,
+  pubsubCommands,
   scriptingCommands,
   serverCommands,
   setCommands,

@@ -365,6 +365,16 @@ function latencyGraph(ctx: Context, event: string, ts: TimeSeries): string {
 // --------------------------------------------------------------- commands ---
 
 export const serverCommands: CommandGroup = {
+  /** MONITOR: from now on every command is fed to this client (engine.feedMonitors); a second MONITOR answers nothing. */
+  monitor(ctx) {
+    const c = ctx.client;
+    if (c.denyBlocking) throw Err.generic("MONITOR isn't allowed for DENY BLOCKING client");
+    if (c.monitor) return R.seq([]);
+    c.monitor = true;
+    ctx.engine.monitors.add(c);
+    return R.ok;
+  },
+
   info: (ctx, argv) => R.verbatim(infoString(ctx, argv.slice(1))),
 
   dbsize: (ctx) => R.int(ctx.db.size),
@@ -530,7 +540,7 @@ export const serverCommands: CommandGroup = {
     s.connectionsReceived = 0;
     s.rejectedConnections = 0;
     s.expiredKeys = 0;
-    e.evictor.evictedKeys = 0;
+    s.evictedKeys = 0;
     s.expiredFields = 0;
     s.keyspaceHits = 0;
     s.keyspaceMisses = 0;
