@@ -531,6 +531,18 @@ export class Engine {
     if (this.expiryTimerAt === next && this.expiryTimer === undefined) this.expiryTimer = timer;
   }
 
+  /**
+   * What SHUTDOWN does once it may proceed: the server that owns this engine
+   * sets it to stop listening and close its connections; an engine on its
+   * own closes every client.
+   */
+  onShutdown: (() => void) | undefined;
+
+  shutdown(): void {
+    if (this.onShutdown) this.onShutdown();
+    else for (const c of this.clients.values()) c.sink.close();
+  }
+
   /** Stops timers (server shutdown). */
   close(): void {
     this.idleTimer?.cancel();

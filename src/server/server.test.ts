@@ -350,3 +350,38 @@ describe('lifecycle', () => {
     expect(Buffer.concat(chunks).toString('latin1')).toBe('$1\r\nx\r\n+PONG\r\n');
   });
 });
+
+describe('SHUTDOWN', () => {
+  test('closes the connections without a reply (pending replies of others still go out), stops listening, and restart() brings the server back', async () => {
+    const s = await createServer({ clock: new VirtualClock({ start: 1_700_000_000_000 }) });
+    servers.push(s);
+    const a = await client(s);
+    const b = await client(s);
+    expect(await a.call('SET', 'k', 'v')).toBe('OK');
+    // A blocked client is closed too.
+    b.write(encodeCommand(['BLPOP', 'nothing', '0']));
+    await tick();
+    a.write(encodeCommand(['SHUTDOWN', 'NOSAVE']));
+    await sleep(50);
+    expect([a.closed, b.closed]).toEqual([true, true]);
+    expect(a.replies.length).toBe(1);
+    expect(s.isDown).toBe(true);
+    await expect(TestClient.connect(s.port)).rejects.toThrow();
+    await s.restart();
+    const c = await client(s);
+    expect(await c.call('GET', 'k')).toBe('v');
+  });
+
+  test('ABORT with nothing in progress, and bad flag combinations, are errors and keep the server up', async () => {
+    const s = await createServer();
+    servers.push(s);
+    const a = await client(s);
+    expect(await a.call('SHUTDOWN', 'ABORT')).toEqual({ error: 'ERR No shutdown in progress.' });
+    expect(await a.call('SHUTDOWN', 'SAVE', 'NOSAVE')).toEqual({ error: 'ERR syntax error' });
+    expect(await a.call('SHUTDOWN', 'ABORT', 'NOW')).toEqual({ error: 'ERR syntax error' });
+    expect(await a.call('SHUTDOWN', 'FAILOVER')).toEqual({ error: 'ERR SHUTDOWN FAILOVER is only supported in cluster mode.' });
+    expect(await a.call('MULTI')).toBe('OK');
+    expect(await a.call('SHUTDOWN')).toEqual({ error: "ERR Command 'shutdown' not allowed inside a transaction" });
+    expect(s.isDown).toBe(false);
+  });
+});

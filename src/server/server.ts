@@ -61,6 +61,7 @@ export class ValkeyServer<C extends Clock = Clock> {
     this.boundHost = opts.host ?? '127.0.0.1';
     const { port: _port, host: _host, engine, clock, faults, nodeName, ...engineOpts } = opts;
     this.engine = engine ?? new Engine({ files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid } });
+    this.engine.onShutdown = () => this.shutdownByCommand();
     this.ownsFaults = !(faults instanceof Faults);
     this.faults = faults instanceof Faults ? faults : new Faults(faults);
     this.layer = new FaultLayer(this.faults, () => nodeName ?? `${this.boundHost}:${this.boundPort}`, this.engine.clock, () => this.conns, {
@@ -189,6 +190,17 @@ export class ValkeyServer<C extends Clock = Clock> {
     for (const c of [...this.conns]) c.kill('reset');
     for (const sock of [...this.sockets]) sock.destroy();
     if (this.net.listening) await new Promise<void>((resolve) => this.net.close(() => resolve()));
+  }
+
+  /**
+   * SHUTDOWN: as a crash, but every connection gets its pending replies and
+   * an orderly close (FIN). restart() brings the server back on its port.
+   */
+  private shutdownByCommand(): void {
+    if (this.closing || this.down) return;
+    this.down = true;
+    for (const c of [...this.conns]) c.kill('end');
+    if (this.net.listening) this.net.close();
   }
 
   /** Whether the server is crashed (see crash()). */

@@ -318,3 +318,12 @@ describe('server: ROLE', () => {
   const d = useDifferential();
   test('a standalone primary without replicas, and extra arguments', () => d.check([['ROLE'], ['SET', 'k', 'v'], ['role'], ['ROLE', 'x'], ['MULTI'], ['ROLE'], ['EXEC']]));
 });
+
+describe('server: SHUTDOWN errors (the server stays up)', () => {
+  const d = useDifferential();
+  test('ABORT with nothing in progress, bad flags and combinations, inside MULTI', () =>
+    d.check([
+      ['SHUTDOWN', 'ABORT'], ['SHUTDOWN', 'abort'], ['SHUTDOWN', 'SAVE', 'NOSAVE'], ['SHUTDOWN', 'ABORT', 'NOW'], ['SHUTDOWN', 'BOGUS'],
+      ['SHUTDOWN', 'NOW', 'BOGUS'], ['SHUTDOWN', 'FAILOVER'], ['MULTI'], ['SHUTDOWN'], ['EXEC'], ['PING'],
+    ]));
+});

@@ -449,6 +449,29 @@ export const serverCommands: CommandGroup = {
 
   lolwut,
 
+  shutdown(ctx, argv) {
+    const f = { nosave: false, save: false, now: false, force: false, abort: false, safe: false, failover: false };
+    for (const a of argv.slice(1)) {
+      const k = a.toLowerCase();
+      if (!(k in f)) throw Err.syntax();
+      f[k as keyof typeof f] = true;
+    }
+    if ((f.abort && (f.nosave || f.save || f.now || f.force || f.safe || f.failover)) || (f.nosave && f.save)) throw Err.syntax();
+    if (f.failover && !ctx.engine.config.getBool('cluster-enabled')) throw Err.generic('SHUTDOWN FAILOVER is only supported in cluster mode.');
+    // Nothing ever waits for replicas here, so no shutdown is ever in progress.
+    if (f.abort) throw Err.generic('No shutdown in progress.');
+    if (!f.now && ctx.client.denyBlocking) throw Err.generic("SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+    // The snapshot Valkey writes when save points are set (or SAVE is given): valkey-double keeps no files.
+    if (f.save || (!f.nosave && ctx.engine.config.get('save') !== '')) {
+      serverCounters(ctx.engine).rdbSaves++;
+      doSave(ctx.engine, ctx.now);
+    }
+    // The server goes away without answering: the connection just closes.
+    ctx.client.dropReplies++;
+    ctx.engine.shutdown();
+    return R.ok;
+  },
+
   // roleCommand for a primary without replicas (the cluster gives replicas their own answer).
   role: () => R.array([R.bulk('master'), R.int(0), R.emptyArray]),
 
