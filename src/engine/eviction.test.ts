@@ -79,3 +79,16 @@ describe('eviction', () => {
     expect(engine.evictor.usedMemory()).toBe(before);
   });
 });
+
+describe('the estimate covers every type', () => {
+  test('INFO memory and eviction work with streams in the keyspace', () => {
+    const { engine, run } = setup('allkeys-random');
+    run('XADD', 's', '*', 'f', 'v');
+    run('HSET', 'h', 'f', 'v');
+    expect(run('INFO', 'memory')).toMatch(/used_memory:\d+\r\n/);
+    expect(engine.evictor.datasetMemory()).toBeGreaterThan(0);
+    run('CONFIG', 'SET', 'maxmemory', '1');
+    run('PING');
+    expect(run('DBSIZE')).toBe(':0\r\n');
+  });
+});
