@@ -77,7 +77,7 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   } finally {
     client.currentCmd = outer;
   }
-  if (reply !== BLOCKED && reply.t === 'error') {
+  if (reply !== BLOCKED && reply.t === 'error' && !ctx.noErrorStats) {
     cmd.stats.failed++;
     countError(engine, reply.v);
   }

@@ -18,6 +18,7 @@ import { readSetLimits, SET_LIMIT_PARAMS, type SetLimits } from './types/set.js'
 import { readZsetLimits, ZSET_LIMIT_PARAMS, type ZsetLimits } from './types/zset.js';
 import { buildCommandTable, type CommandTable } from './registry.js';
 import { ALL_GROUPS } from './commands/index.js';
+import { Scripting } from './scripting/scripting.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -95,6 +96,8 @@ export class Engine {
   readonly runId: string;
   /** INFO persistence/replication/ACL counters. */
   readonly counters: ServerCounters;
+  /** EVAL scripts, function libraries and the running script. */
+  readonly scripting: Scripting;
   readonly process: { tcpPort: number; pid: number; executable: string };
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
@@ -136,6 +139,7 @@ export class Engine {
       dirty: 0, errorReplies: 0, rejectedCalls: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
+    this.scripting = new Scripting(this);
   }
 
   get databases(): number {

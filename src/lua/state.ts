@@ -182,6 +182,8 @@ export class LuaState implements TableContext {
   }
 
   rtError(msg: string, s: Site): never {
+    // The failing frame's position is s (operators do not record their site; calls do).
+    if (s.line >= 0) this.cur[this.depth] = s;
     throw new LuaError(s.line >= 0 ? `${s.chunk}:${s.line}: ${msg}` : msg);
   }
 
