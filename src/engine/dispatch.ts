@@ -24,6 +24,8 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
 }
 
 function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED {
+  // A script is running (suspended between slices) and not yet busy: the request waits for its end.
+  if (engine.scripting.running && !engine.scripting.running.timedOut) return engine.scripting.gate(client, argv, undefined)!;
   client.lastInteraction = engine.clock.now();
   const cmd = lookupCommand(engine.commands, argv);
   client.lastCmd = cmd ? cmd.fullname : 'NULL';
@@ -37,6 +39,11 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   if (!arityOk(cmd.spec.arity, argv.length)) return reject(engine, client, cmd, Err.wrongArity(cmd.fullname).reply);
   if (client.multi && cmd.flags.has('no_multi')) {
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
+  }
+  if (engine.scripting.running) {
+    // isInsideYieldingLongCommand: past busy-reply-threshold only allow-busy commands run.
+    const busy = engine.scripting.gate(client, argv, cmd.flags.has('allow_busy'));
+    if (busy !== undefined && busy !== BLOCKED) return reject(engine, client, cmd, busy as ErrorReply);
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.

@@ -30,6 +30,12 @@ export interface EngineOptions {
   config?: Readonly<Record<string, string>>;
   /** Command groups to register; defaults to every implemented group. */
   groups?: readonly CommandGroup[];
+  /**
+   * Runs `fn` soon, after pending I/O (the server passes setImmediate). With
+   * it a long script runs in slices and other clients get BUSY once it passes
+   * busy-reply-threshold; without it scripts run to their end at once.
+   */
+  defer?: (fn: () => void) => void;
   /** Values INFO reports about the process hosting the engine. */
   process?: { tcpPort?: number; pid?: number; executable?: string };
 }
@@ -98,6 +104,7 @@ export class Engine {
   readonly counters: ServerCounters;
   /** EVAL scripts, function libraries and the running script. */
   readonly scripting: Scripting;
+  readonly defer: ((fn: () => void) => void) | undefined;
   readonly process: { tcpPort: number; pid: number; executable: string };
   private readonly dbs: Keyspace[];
   /** Valkey's first connection gets id 3: two internal (Lua) clients take 1 and 2. */
@@ -140,6 +147,7 @@ export class Engine {
     };
     this.counters = createServerCounters(this);
     this.scripting = new Scripting(this);
+    this.defer = opts.defer;
   }
 
   get databases(): number {
@@ -291,6 +299,7 @@ export class Engine {
 
   /** Stops timers (server shutdown). */
   close(): void {
+    this.scripting.abort();
     this.expiryTimer?.cancel();
     this.expiryTimer = undefined;
     this.expiryTimerAt = Infinity;

@@ -11,7 +11,7 @@ import { openBase, openCoroutine, openMath, openOs, openTable } from './stdlib.j
 import { openString } from './lstrlib.js';
 import { openBit } from './lbitlib.js';
 
-export { LuaState, chunkId, type LuaStateOptions } from './state.js';
+export { LuaState, LuaTask, chunkId, type LuaStateOptions } from './state.js';
 export { LuaTable } from './table.js';
 export { LuaError, LuaFunction, Coroutine, Userdata, typeName, truthy, type LuaValue, type NativeFn } from './value.js';
 export { valkeyStringHash, lua51StringHash, type StringHash } from './hash.js';

@@ -32,12 +32,79 @@ function cstr(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
+interface Frame {
+  readonly kind: 'array' | 'map' | 'set';
+  readonly t: LuaTable;
+  readonly depth: number;
+  readonly items: Reply[];
+  /** array: next index; map/set: iteration key. */
+  j: number;
+  key: unknown;
+  /** map: the value still to convert for the current key. */
+  pendingValue: { v: LuaValue } | undefined;
+}
+
 /**
  * luaReplyToServerReply. `resp` is the script's protocol (setresp): it only
  * decides how booleans are sent. Errors are returned with their final text
  * (the error reply adds no "ERR " when the text has no code: `-` + text).
+ * Iterative (explicit stack): a table nested thousands deep converts too.
  */
-export function luaToReply(L: LuaState, v: LuaValue, resp: 2 | 3, depth = 0): Reply {
+export function luaToReply(L: LuaState, root: LuaValue, resp: 2 | 3): Reply {
+  const first = convertOne(L, root, resp, 0);
+  if (!('kind' in first)) return first;
+  const stack: Frame[] = [first];
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    const next = nextChild(f);
+    let r: Reply | Frame;
+    if (next === undefined) {
+      stack.pop();
+      r = finish(f);
+      if (stack.length === 0) return r;
+    } else {
+      r = convertOne(L, next.v, resp, f.depth + 1);
+      if ('kind' in r) {
+        stack.push(r);
+        continue;
+      }
+    }
+    stack[stack.length - 1]!.items.push(r);
+  }
+}
+
+function nextChild(f: Frame): { v: LuaValue } | undefined {
+  if (f.kind === 'array') {
+    const x = f.t.getInt(f.j) as LuaValue;
+    if (x === undefined) return undefined;
+    f.j++;
+    return { v: x };
+  }
+  if (f.pendingValue) {
+    const p = f.pendingValue;
+    f.pendingValue = undefined;
+    return p;
+  }
+  const e = f.t.next(f.key);
+  if (!e) return undefined;
+  f.key = e[0];
+  if (f.kind === 'map') f.pendingValue = { v: e[1] as LuaValue };
+  return { v: e[0] as LuaValue };
+}
+
+function finish(f: Frame): Reply {
+  if (f.kind === 'array') return R.array(f.items);
+  if (f.kind === 'set') return R.set(f.items);
+  const pairs: [Reply, Reply][] = [];
+  for (let i = 0; i + 1 < f.items.length; i += 2) pairs.push([f.items[i]!, f.items[i + 1]!]);
+  return R.map(pairs);
+}
+
+function frame(kind: Frame['kind'], t: LuaTable, depth: number): Frame {
+  return { kind, t, depth, items: [], j: 1, key: undefined, pendingValue: undefined };
+}
+
+function convertOne(L: LuaState, v: LuaValue, resp: 2 | 3, depth: number): Reply | Frame {
   switch (typeof v) {
     case 'string': return R.bulk(v);
     case 'boolean': return resp === 2 ? (v ? R.int(1) : R.null) : R.bool(v);
@@ -45,7 +112,8 @@ export function luaToReply(L: LuaState, v: LuaValue, resp: 2 | 3, depth = 0): Re
     default: break;
   }
   if (!(v instanceof LuaTable)) return R.null;
-  if (depth > 7000) return R.error('ERR reached lua stack limit');
+  // lua_checkstack fails this deep (LUAI_MAXCSTACK): the nested reply ends with an error there.
+  if (depth >= 7995) return R.error('ERR reached lua stack limit');
   const err = v.getStr('err');
   if (typeof err === 'string') return R.error(errorLine(cstr(errorMessage(L, v))));
   const ok = v.getStr('ok');
@@ -61,36 +129,10 @@ export function luaToReply(L: LuaState, v: LuaValue, resp: 2 | 3, depth = 0): Re
     if (typeof format === 'string' && typeof str === 'string') return R.verbatim(str, cstr(format).slice(0, 3).padEnd(3, '\0'));
   }
   const map = v.getStr('map');
-  if (map instanceof LuaTable) {
-    const items: [Reply, Reply][] = [];
-    let k: unknown = undefined;
-    for (;;) {
-      const e = map.next(k);
-      if (!e) break;
-      k = e[0];
-      items.push([luaToReply(L, e[0] as LuaValue, resp, depth + 1), luaToReply(L, e[1] as LuaValue, resp, depth + 1)]);
-    }
-    return R.map(items);
-  }
+  if (map instanceof LuaTable) return frame('map', map, depth);
   const set = v.getStr('set');
-  if (set instanceof LuaTable) {
-    const items: Reply[] = [];
-    let k: unknown = undefined;
-    for (;;) {
-      const e = set.next(k);
-      if (!e) break;
-      k = e[0];
-      items.push(luaToReply(L, e[0] as LuaValue, resp, depth + 1));
-    }
-    return R.set(items);
-  }
-  const items: Reply[] = [];
-  for (let j = 1; ; j++) {
-    const x = v.getInt(j) as LuaValue;
-    if (x === undefined) break;
-    items.push(luaToReply(L, x, resp, depth + 1));
-  }
-  return R.array(items);
+  if (set instanceof LuaTable) return frame('set', set, depth);
+  return frame('array', v, depth);
 }
 
 /** luaExtractErrorInformation's msg for a table: its err field as a string, or "ERR unknown error". */

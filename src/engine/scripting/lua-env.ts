@@ -169,14 +169,17 @@ export class LuaEnv {
   private installPcall(): void {
     const L = this.L;
     const orig = L.globals.getStr('pcall') as LuaFunction;
-    L.globals.set('pcall', L.fn('pcall', (...a) => {
-      const r = orig.f(...a);
+    const fix = (r: LuaValue[]): LuaValue[] => {
       if (r[0] === false && r[1] instanceof LuaTable) {
         const e = r[1].getStr('err');
         if (typeof e === 'string' || typeof e === 'number') r[1] = e;
       }
       return r;
-    }));
+    };
+    // The generator variant lets a long script inside pcall still run in slices (see LuaState.runTask).
+    L.globals.set('pcall', new LuaFunction(L.newId(), (...a) => fix(orig.f(...a)), function* (...a: LuaValue[]) {
+      return fix(orig.g ? yield* orig.g(...a) : orig.f(...a));
+    }, 'pcall', true));
   }
 
   /** log and LOG_*, the version fields (both the EVAL and the library-load API). */

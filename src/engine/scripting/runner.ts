@@ -6,7 +6,7 @@
  * error text of a failed script.
  */
 import { R, type Bytes, type ErrorReply, type Reply } from '../../protocol/index.js';
-import { LuaError, LuaFunction, LuaTable, toStringMeta, type LuaValue } from '../../lua/index.js';
+import { LuaError, LuaFunction, LuaTable, toStringMeta, type LuaState, type LuaTask, type LuaValue } from '../../lua/index.js';
 import { arityOk } from '../../meta/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
@@ -107,43 +107,81 @@ function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
 }
 
 /**
- * Runs `fn` (an EVAL chunk: no arguments, KEYS/ARGV as globals; a function:
- * the keys and args tables as arguments) and converts its result or error.
+ * One script run, in slices: start() prepares the environment, step() runs
+ * until the script ends (its reply) or yields at the step hook (undefined),
+ * finish() restores the environment. The hook (every 100000 steps) throws
+ * when the script was killed, and asks for a yield when `preempt` says so.
  */
-export function runLua(env: LuaEnv, run: RunCtx, fn: LuaFunction, keys: readonly Bytes[], args: readonly Bytes[], onStep: () => void): { reply: Reply; noStats: boolean } {
-  const L = env.L;
-  const keysT = array(env, keys);
-  const argsT = array(env, args);
-  if (run.eval) {
-    L.globals.set('KEYS', keysT);
-    L.globals.set('ARGV', argsT);
-  }
-  env.host = hostFor(env, run);
-  L.setStepHook(onStep, 100000);
-  const d0 = L.depth, c0 = L.nC, cur0 = L.cur;
-  try {
-    const res = run.eval ? fn.f() : fn.f(keysT, argsT);
-    return { reply: luaToReply(L, res[0], run.resp), noStats: false };
-  } catch (e) {
-    if (e instanceof ScriptKilled) {
-      const s = L.cur[L.depth];
-      const where = s && s.line >= 0 ? ` script: on @${s.chunk}:${s.line}.` : '';
-      return { reply: R.error(`ERR ${e.message}${where}`), noStats: false };
+export class LuaRun {
+  private task: LuaTask | undefined;
+  noStats = false;
+
+  constructor(
+    private readonly env: LuaEnv,
+    readonly run: RunCtx,
+    private readonly fn: LuaFunction,
+    private readonly keys: readonly Bytes[],
+    private readonly args: readonly Bytes[],
+    private readonly onStep: () => boolean,
+  ) {}
+
+  start(): void {
+    const { env, run } = this;
+    const L = env.L;
+    this.d0 = L.depth;
+    this.c0 = L.nC;
+    this.cur0 = L.cur;
+    const keysT = array(env, this.keys);
+    const argsT = array(env, this.args);
+    if (run.eval) {
+      L.globals.set('KEYS', keysT);
+      L.globals.set('ARGV', argsT);
     }
-    const le = L.toLuaError(e);
-    if (!(le instanceof LuaError)) throw le;
-    const site = L.cur[L.depth];
-    L.depth = d0; L.nC = c0; L.cur = cur0;
-    return scriptError(env, le.value, site && site.line >= 0 ? { source: '@' + site.chunk, line: site.line } : undefined);
-  } finally {
-    L.depth = d0; L.nC = c0; L.cur = cur0;
-    L.setStepHook(undefined);
-    env.host = null;
+    this.task = L.runTask(this.fn, run.eval ? [] : [keysT, argsT]);
   }
+
+  /** Runs the next slice: the reply once the script ended, undefined when it yielded. */
+  step(): Reply | undefined {
+    const { env, run } = this;
+    const L = env.L;
+    env.host = hostFor(env, run);
+    L.setStepHook(this.onStep, 100000);
+    try {
+      if (!this.task!.step()) return undefined;
+      return luaToReply(L, this.task!.result[0], run.resp);
+    } catch (e) {
+      if (e instanceof ScriptKilled) {
+        const s = L.cur[L.depth];
+        const where = s && s.line >= 0 ? ` script: on @${s.chunk}:${s.line}.` : '';
+        return R.error(`ERR ${e.message}${where}`);
+      }
+      if (!(e instanceof LuaError)) throw e;
+      const site = L.cur[L.depth];
+      const r = scriptError(env, e.value, site && site.line >= 0 ? { source: '@' + site.chunk, line: site.line } : undefined);
+      this.noStats = r.noStats;
+      return r.reply;
+    } finally {
+      L.setStepHook(undefined);
+      env.host = null;
+    }
+  }
+
+  /** After the last step (or to abandon a suspended script). */
+  finish(): void {
+    const L = this.env.L;
+    this.task?.cancel();
+    L.depth = this.d0;
+    L.nC = this.c0;
+    L.cur = this.cur0;
+  }
+
+  private d0 = 0;
+  private c0 = 0;
+  private cur0: LuaState['cur'] = [];
 }
 
 /** The error handler's table, then luaCallFunction's reply: "<msg> script: on <source>:<line>." */
-function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line: number } | undefined): { reply: Reply; noStats: boolean } {
+function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line: number } | undefined): { reply: ErrorReply; noStats: boolean } {
   const L = env.L;
   let msg: string;
   let noStats = false;

@@ -12,8 +12,18 @@ import { CommandError, Err } from '../errors.js';
 import { errorMessage } from './convert.js';
 import { LuaEnv, sha1hex } from './lua-env.js';
 import {
-  newFakeClient, newRun, prepareError, runLua, ScriptKilled, SCRIPT_FLAG_NAMES, SF_EVAL_COMPAT, SF_NO_WRITES, type RunCtx,
+  LuaRun, newFakeClient, newRun, prepareError, ScriptKilled, SCRIPT_FLAG_NAMES, SF_EVAL_COMPAT, SF_NO_WRITES, type RunCtx,
 } from './runner.js';
+import { BLOCKED, type HandlerResult } from '../command.js';
+
+const SLOW_EVAL = 'BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+const SLOW_SCRIPT = 'BUSY Valkey is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+
+/** A request that arrived while a script ran (before it timed out): it runs once the script ends. */
+interface Parked {
+  readonly client: Client;
+  readonly argv: readonly Bytes[];
+}
 
 export interface EvalScript {
   readonly body: Bytes;
@@ -49,6 +59,9 @@ export class Scripting {
   readonly libraries = new Map<string, Library>();
   readonly functions = new Map<string, FunctionInfo>();
   running: RunCtx | null = null;
+  private current: LuaRun | undefined;
+  private callerWaiting: Client | undefined;
+  private readonly parked: Parked[] = [];
   evictedScripts = 0;
   private fakeClient: Client | undefined;
 
@@ -115,7 +128,7 @@ export class Scripting {
   }
 
   /** evalGenericCommand. */
-  eval(ctx: Context, argv: readonly Bytes[], evalsha: boolean, ro: boolean): Reply {
+  eval(ctx: Context, argv: readonly Bytes[], evalsha: boolean, ro: boolean): HandlerResult {
     if (evalsha && argv[1]!.length !== 40) throw noScript();
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR value is not an integer or out of range');
     let sha: string;
@@ -138,21 +151,123 @@ export class Scripting {
     return reply;
   }
 
-  private run(ctx: Context, env: LuaEnv, fn: LuaFunction, opts: { eval: boolean; readOnly: boolean; funcname: string }, keys: readonly Bytes[], args: readonly Bytes[]): Reply {
+  /**
+   * Runs a script. Where the engine can defer work (a server) and the
+   * caller is not inside EXEC, the script runs in slices of 100000 steps
+   * with the event loop in between: its caller is parked and gets the reply
+   * when the script ends; other clients wait (their requests are parked)
+   * until the script passes busy-reply-threshold on the engine's clock, and
+   * from then on get BUSY except for the commands flagged allow-busy
+   * (SCRIPT KILL, FUNCTION KILL, FUNCTION STATS...). Without a way to defer
+   * (a bare engine) or inside EXEC, the script runs to its end at once.
+   */
+  private run(ctx: Context, env: LuaEnv, fn: LuaFunction, opts: { eval: boolean; readOnly: boolean; funcname: string }, keys: readonly Bytes[], args: readonly Bytes[]): HandlerResult {
     const run = newRun(ctx, this.fake, opts);
+    const defer = ctx.inExec ? undefined : this.engine.defer;
+    const lr = new LuaRun(env, run, fn, keys, args, () => this.onStep(run, defer !== undefined));
+    lr.start();
     this.running = run;
+    this.current = lr;
+    let reply: Reply | undefined;
     try {
-      const { reply, noStats } = runLua(env, run, fn, keys, args, () => this.onStep(run));
-      if (noStats) ctx.noErrorStats = true;
-      return reply;
-    } finally {
-      this.running = null;
+      reply = lr.step();
+    } catch (e) {
+      this.end();
+      throw e;
     }
+    if (reply !== undefined) {
+      if (lr.noStats) ctx.noErrorStats = true;
+      this.end();
+      return reply;
+    }
+    // Suspended: the caller waits for the reply, the script goes on later.
+    const caller = ctx.client;
+    caller.blocked = { cmd: ctx.cmd.fullname, cancel: () => { /* the script runs on; its reply is dropped */ } };
+    this.callerWaiting = caller;
+    defer!(() => this.continueRun(lr));
+    return BLOCKED;
   }
 
-  /** The step hook: a killed script ends (luaMaskCountHook). */
-  private onStep(run: RunCtx): void {
+  private continueRun(lr: LuaRun): void {
+    if (this.current !== lr) return;
+    let reply: Reply | undefined;
+    try {
+      reply = lr.step();
+    } catch (e) {
+      reply = Err.internal(lr.run.funcname, e).reply;
+    }
+    if (reply === undefined) {
+      this.engine.defer!(() => this.continueRun(lr));
+      return;
+    }
+    const caller = this.callerWaiting;
+    this.end();
+    if (caller && caller.blocked) {
+      caller.blocked = null;
+      caller.sink.deliver(reply);
+    }
+    this.releaseParked();
+    this.engine.afterCommand();
+  }
+
+  private end(): void {
+    this.current?.finish();
+    this.current = undefined;
+    this.running = null;
+    this.callerWaiting = undefined;
+  }
+
+  /** Stops a running script without a reply (server close). */
+  abort(): void {
+    this.end();
+    this.parked.length = 0;
+  }
+
+  /** The step hook: a killed script ends (luaMaskCountHook); past busy-reply-threshold it turns busy (scriptInterrupt). */
+  private onStep(run: RunCtx, canYield: boolean): boolean {
     if (run.killed) throw new ScriptKilled(`Script killed by user with ${run.eval ? 'SCRIPT' : 'FUNCTION'} KILL.`);
+    if (!run.timedOut) {
+      const threshold = this.engine.config.getInt('busy-reply-threshold');
+      if (threshold > 0 && this.engine.clock.now() - run.start >= threshold) {
+        run.timedOut = true;
+        // Requests that waited are now answered (BUSY, or run if allowed).
+        if (canYield) this.engine.defer!(() => this.releaseParked());
+      }
+    }
+    return canYield;
+  }
+
+  /**
+   * The dispatch gate while a script runs (processCommand): before the
+   * script timed out a request waits for its end; after, it is refused with
+   * BUSY unless its command is allowed while busy. Returns undefined when
+   * the request may go on.
+   */
+  gate(client: Client, argv: readonly Bytes[], allowBusy: boolean | undefined): HandlerResult | undefined {
+    const run = this.running;
+    if (!run || client === this.fakeClient) return undefined;
+    if (!run.timedOut) {
+      this.parked.push({ client, argv });
+      client.blocked = {
+        cmd: argv[0]!.toLowerCase(),
+        cancel: () => {
+          const i = this.parked.findIndex((p) => p.client === client);
+          if (i >= 0) this.parked.splice(i, 1);
+        },
+      };
+      return BLOCKED;
+    }
+    if (allowBusy === undefined || allowBusy) return undefined;
+    return R.error(run.eval ? SLOW_EVAL : SLOW_SCRIPT);
+  }
+
+  private releaseParked(): void {
+    while (this.parked.length > 0 && (!this.running || this.running.timedOut)) {
+      const p = this.parked.shift()!;
+      p.client.blocked = null;
+      const r = this.engine.execute(p.client, p.argv);
+      if (r !== BLOCKED && r !== undefined) p.client.sink.deliver(r);
+    }
   }
 
   // --- functions ---
@@ -228,7 +343,7 @@ export class Scripting {
   }
 
   /** fcallCommandGeneric. */
-  fcall(ctx: Context, argv: readonly Bytes[], ro: boolean): Reply {
+  fcall(ctx: Context, argv: readonly Bytes[], ro: boolean): HandlerResult {
     const fi = this.functions.get(argv[1]!);
     if (!fi) throw Err.generic('Function not found');
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR Bad number of keys provided');
