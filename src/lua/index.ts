@@ -17,6 +17,9 @@ export { LuaError, LuaFunction, Coroutine, Userdata, typeName, truthy, type LuaV
 export { valkeyStringHash, lua51StringHash, type StringHash } from './hash.js';
 export { numberToString, str2number } from './number.js';
 export { Args } from './auxlib.js';
+export { openCjson } from './lcjson.js';
+export { openCmsgpack } from './lcmsgpack.js';
+export { openStruct } from './lstruct.js';
 export { rawToString, toStringMeta } from './stdlib.js';
 
 export interface CreateOptions extends LuaStateOptions {

@@ -32,6 +32,9 @@ function fb(n: number): number {
 
 export function chunkId(source: string): string {
   const IDSIZE = 60;
+  // luaO_chunkid works on a C string: it ends at the first NUL.
+  const nul = source.indexOf('\0');
+  if (nul >= 0) source = source.slice(0, nul);
   if (source.startsWith('=')) return source.slice(1, IDSIZE);
   if (source.startsWith('@')) {
     let s = source.slice(1);

@@ -8,7 +8,7 @@
  * one call, as Valkey keeps it in the Lua registry.
  */
 import { createHash } from 'node:crypto';
-import { Args, LuaError, LuaFunction, LuaTable, createLuaState, type LuaState, type LuaValue } from '../../lua/index.js';
+import { Args, LuaError, LuaFunction, LuaTable, createLuaState, openCjson, openCmsgpack, openStruct, type LuaState, type LuaValue } from '../../lua/index.js';
 import { fpconvDtoa } from '../../protocol/double.js';
 import type { Bytes } from '../../protocol/index.js';
 import { Rand48, LRAND48_MAX } from './rand48.js';
@@ -67,9 +67,19 @@ export class LuaEnv {
     for (const k of REMOVED_GLOBALS) G.set(k, undefined);
     const str = G.getStr('string') as LuaTable;
     str.set('gfind', str.getStr('gmatch'));
+    // Valkey's Lua dumps bytecode but never loads it (loadstring parses it as source and fails):
+    // a 5.1 header stands in for the bytecode, which nothing can run anyway.
+    str.set('dump', L.fn('dump', (...a) => {
+      if (!(a[0] instanceof LuaFunction)) new Args(L, a).typeError(1, 'function');
+      if ((a[0] as LuaFunction).native) L.error('unable to dump given function');
+      return ['\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00'];
+    }));
     const math = G.getStr('math') as LuaTable;
     math.set('mod', math.getStr('fmod'));
     this.installMathRandom(math);
+    G.set('cjson', openCjson(L));
+    G.set('cmsgpack', openCmsgpack(L));
+    G.set('struct', openStruct(L));
     this.installPcall();
 
     const server = L.newTable();
