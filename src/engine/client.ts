@@ -69,6 +69,8 @@ export class Client implements Watcher {
   readonly shardChannels = new Set<Bytes>();
   /** CLIENT TRACKING state (CLIENT LIST flags t/B/R and redir=); null when tracking is off. */
   tracking: { redirect: number; bcast: boolean; brokenRedirect: boolean } | null = null;
+  /** The client a script's server.call runs commands on (Valkey's CLIENT_SCRIPT). */
+  script = false;
   /** READONLY was sent (cluster): flag r. */
   readonly = false;
 

@@ -66,11 +66,11 @@ export function restoreFunctions(s: Scripting, payload: Bytes, policy: 'append' 
   }
   const gone = new Set(replaced);
   for (const f of fns.values()) {
-    const other = s.functions.get(f.name);
+    const other = s.functions.get(f.name.toLowerCase());
     if (other && !gone.has(other.lib)) throw Err.generic(`Function ${f.name} already exists`);
   }
   for (const old of replaced) {
-    for (const name of old.functions.keys()) s.functions.delete(name);
+    for (const name of old.functions.keys()) s.functions.delete(name.toLowerCase());
     s.libraries.delete(old.name);
   }
   for (const [k, v] of libs) s.libraries.set(k, v);

@@ -63,6 +63,7 @@ export function prepareError(flags: number, ro: boolean): ErrorReply | undefined
 export function newFakeClient(engine: Engine, id: number): Client {
   const c = new Client(id, { addr: '', laddr: '', fd: -1 }, { deliver: () => {}, close: () => {} }, engine.clock.now(), false);
   c.denyBlocking = true;
+  c.script = true;
   return c;
 }
 

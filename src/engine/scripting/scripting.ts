@@ -57,6 +57,7 @@ export class Scripting {
   /** EVAL-loaded shas, oldest first. */
   private readonly lru = new Map<string, true>();
   readonly libraries = new Map<string, Library>();
+  /** Every function by its lower-cased name: Valkey's functions dict compares names case-insensitively. */
   readonly functions = new Map<string, FunctionInfo>();
   running: RunCtx | null = null;
   private current: LuaRun | undefined;
@@ -288,12 +289,12 @@ export class Scripting {
     }
     if (lib.functions.size === 0) throw Err.generic('No functions registered');
     for (const name of lib.functions.keys()) {
-      const other = intoFns.get(name);
+      const other = intoFns.get(name.toLowerCase());
       if (other && other.lib !== old) throw Err.generic(`Function ${name} already exists`);
     }
     if (old) unlink(into, intoFns, old);
     into.set(lib.name, lib);
-    for (const f of lib.functions.values()) intoFns.set(f.name, f);
+    for (const f of lib.functions.values()) intoFns.set(f.name.toLowerCase(), f);
     return lib.name;
   }
 
@@ -344,7 +345,7 @@ export class Scripting {
 
   /** fcallCommandGeneric. */
   fcall(ctx: Context, argv: readonly Bytes[], ro: boolean): HandlerResult {
-    const fi = this.functions.get(argv[1]!);
+    const fi = this.functions.get(argv[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase()));
     if (!fi) throw Err.generic('Function not found');
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR Bad number of keys provided');
     const perr = prepareError(fi.flags, ro);
@@ -368,7 +369,7 @@ export class Scripting {
 }
 
 function unlink(libs: Map<string, Library>, fns: Map<string, FunctionInfo>, lib: Library): void {
-  for (const name of lib.functions.keys()) fns.delete(name);
+  for (const name of lib.functions.keys()) fns.delete(name.toLowerCase());
   libs.delete(lib.name);
 }
 
