@@ -87,6 +87,8 @@ export class Client implements Watcher {
   readonly pendingPushes: Reply[] = [];
   /** MONITOR was sent: every command is fed to this client (flag O). */
   monitor = false;
+  /** The client a script's server.call runs commands on (Valkey's CLIENT_SCRIPT). */
+  script = false;
   /** READONLY was sent (cluster): flag r. */
   readonly = false;
 

@@ -22,6 +22,8 @@ export const LOOKUP_NOSTATS = 4;
 
 export class Context {
   readonly db: Keyspace;
+  /** The error reply is not counted in errorstats (a script error raised by a command that was counted already). */
+  noErrorStats = false;
 
   constructor(
     readonly engine: Engine,

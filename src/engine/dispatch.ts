@@ -34,6 +34,8 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
 }
 
 function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED {
+  // A script is running (suspended between slices) and not yet busy: the request waits for its end.
+  if (engine.scripting.running && !engine.scripting.running.timedOut) return engine.scripting.gate(client, argv, undefined)!;
   client.lastInteraction = engine.clock.now();
   const cmd = lookupCommand(engine.commands, argv);
   client.lastCmd = cmd ? cmd.fullname : 'NULL';
@@ -51,6 +53,11 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
   const denied = aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
   if (denied) return reject(engine, client, cmd, denied);
+  if (engine.scripting.running) {
+    // isInsideYieldingLongCommand: past busy-reply-threshold only allow-busy commands run.
+    const busy = engine.scripting.gate(client, argv, cmd.flags.has('allow_busy'));
+    if (busy !== undefined && busy !== BLOCKED) return reject(engine, client, cmd, busy as ErrorReply);
+  }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
   if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
@@ -121,13 +128,13 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     client.currentCmd = outer;
   }
   // MONITOR sees what ran, except administrative and skip-monitor commands.
-  if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv);
+  if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv, client.script);
   // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched.
   if (client.tracking && !client.tracking.bcast && cmd.flags.has('readonly') && !TRACK_SCRIPT_ONLY.has(cmd.fullname)) {
     const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
     if (keys.length) engine.tracking.rememberKeys(client, keys);
   }
-  if (reply !== BLOCKED && reply.t === 'error') {
+  if (reply !== BLOCKED && reply.t === 'error' && !ctx.noErrorStats) {
     cmd.stats.failed++;
     countError(engine, reply.v);
   }
@@ -144,7 +151,9 @@ export function logCommand(engine: Engine, client: Client, cmd: CommandEntry, ar
   if (cmd.flags.has('skip_commandlog')) return;
   const log = engine.commandLog;
   if (log.enabled('large-reply')) client.replyBytes += encodedLength(reply, client.resp);
-  log.push(client, client, argv, { durationUs: client.duration, requestBytes: client.requestBytes, replyBytes: client.replyBytes }, now);
+  // A command run from a script is logged under the calling connection (scriptGetCaller).
+  const caller = client.script ? engine.scripting.running?.caller ?? client : client;
+  log.push(client, caller, argv, { durationUs: client.duration, requestBytes: client.requestBytes, replyBytes: client.replyBytes }, now);
 }
 
 /**

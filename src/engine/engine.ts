@@ -27,6 +27,7 @@ import { buildCommandTable, lookupCommand, type CommandTable } from './registry.
 import { ALL_GROUPS } from './commands/index.js';
 import { Acl, aclCheckCmd } from './acl/index.js';
 import { strerror, type EngineFiles } from './files.js';
+import { Scripting } from './scripting/scripting.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -38,6 +39,12 @@ export interface EngineOptions {
   config?: Readonly<Record<string, string>>;
   /** Command groups to register; defaults to every implemented group. */
   groups?: readonly CommandGroup[];
+  /**
+   * Runs `fn` soon, after pending I/O (the server passes setImmediate). With
+   * it a long script runs in slices and other clients get BUSY once it passes
+   * busy-reply-threshold; without it scripts run to their end at once.
+   */
+  defer?: (fn: () => void) => void;
   /** Values INFO reports about the process hosting the engine. */
   process?: { tcpPort?: number; pid?: number; executable?: string };
   /** File access for the files the engine reads and writes (the ACL file); the server passes node:fs. */
@@ -119,6 +126,9 @@ export class Engine {
   readonly latency: LatencyMonitor;
   /** maxmemory: the used-memory estimate and eviction. */
   readonly evictor: Evictor;
+  /** EVAL scripts, function libraries and the running script. */
+  readonly scripting: Scripting;
+  readonly defer: ((fn: () => void) => void) | undefined;
   readonly process: { tcpPort: number; pid: number; executable: string };
   /** Channel and pattern subscriptions; messages leave through push(). */
   readonly pubsub = new PubSub((c, r) => this.push(c, r));
@@ -212,6 +222,8 @@ export class Engine {
     this.commandLog = new CommandLog(this.config);
     this.latency = new LatencyMonitor(this.config);
     this.evictor = new Evictor(this);
+    this.scripting = new Scripting(this);
+    this.defer = opts.defer;
     // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
     if (this.config.get('aclfile') !== '') {
       const err = this.loadAclFile();
@@ -547,6 +559,7 @@ export class Engine {
   close(): void {
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
+    this.scripting.abort();
     this.expiryTimer?.cancel();
     this.expiryTimer = undefined;
     this.expiryTimerAt = Infinity;

@@ -39,7 +39,7 @@ export class CodeGen {
   compile(main: FuncBody): string {
     const id = this.func(main);
     const header = ["'use strict';",
-      'const {LF, T, ADD, SUB, MUL, DIV, MOD, POW, UNM, CAT, LEN, EQ, LT, LE, IDX, IDXS, SET, CALLM, GCALLM, TBL, TLIST, SETLIST, FORNUM, NEXT, EMPTY, ENTER, LuaTable} = R.ops;',
+      'const {LF, T, ADD, SUB, MUL, DIV, MOD, POW, UNM, CAT, LEN, EQ, LT, LE, IDX, IDXS, SET, CALLM, GCALLM, TBL, TLIST, SETLIST, FORNUM, NEXT, EMPTY, ENTER, PREEMPT, LuaTable} = R.ops;',
       ...this.sites.map((s, i) => `const S${i} = R.site(${s});`)];
     return header.join('\n') + '\n' + this.out.join('\n') + `\nreturn F${id};`;
   }
@@ -72,6 +72,11 @@ export class CodeGen {
     return `t${t}`;
   }
   private freeTmp(n = 1): void { this.fx.tmp -= n; }
+
+  /** A loop's back edge: the step hook, and in a generator body the point where a preemptible task yields. */
+  private tick(): string {
+    return this.gen ? 'if (--R.budget <= 0 && R.tick()) yield PREEMPT;' : 'if (--R.budget <= 0) R.tick();';
+  }
 
   private vname(v: VarInfo): string { return v.captured ? `L${v.id}.v` : `L${v.id}`; }
 
@@ -125,9 +130,9 @@ export class CodeGen {
       case 'callstat': return this.callExpr(s.call) + ';';
       case 'do': return `{${this.block(s.body)}}`;
       case 'while':
-        return `while (${this.cond(s.cond)}) {${this.block(s.body)}\nif (--R.budget <= 0) R.tick();}`;
+        return `while (${this.cond(s.cond)}) {${this.block(s.body)}\n${this.tick()}}`;
       case 'repeat':
-        return `do {${this.block(s.body)}\nif (--R.budget <= 0) R.tick(); if (${this.cond(s.cond)}) break;} while (true);`;
+        return `do {${this.block(s.body)}\n${this.tick()} if (${this.cond(s.cond)}) break;} while (true);`;
       case 'if': {
         let code = '';
         s.conds.forEach((c, i) => {
@@ -142,7 +147,7 @@ export class CodeGen {
         const stepConst = s.step === undefined ? 1 : s.step.k === 'num' ? s.step.v : undefined;
         const init = `${a} = ${this.expr1(s.start)}, ${b} = ${this.expr1(s.limit)}, ${c} = ${s.step ? this.expr1(s.step) : '1'}, ${a} = FORNUM(${a}, 0, ${S}), ${b} = FORNUM(${b}, 1, ${S}), ${c} = FORNUM(${c}, 2, ${S})`;
         const test = stepConst === undefined ? `(${c} > 0 ? ${a} <= ${b} : ${a} >= ${b})` : stepConst > 0 ? `${a} <= ${b}` : `${a} >= ${b}`;
-        const code = `for (${init}; ${test}; ${a} += ${c}) {${this.declare(s.v, a)}\n${this.block(s.body)}\nif (--R.budget <= 0) R.tick();}`;
+        const code = `for (${init}; ${test}; ${a} += ${c}) {${this.declare(s.v, a)}\n${this.block(s.body)}\n${this.tick()}}`;
         this.freeTmp(3);
         return `{${code}}`;
       }
@@ -156,7 +161,7 @@ export class CodeGen {
           : `(${f} instanceof LF ? ${f}.f(${st}, ${ctl}) : CALLM(${f}, ${S}, [${st}, ${ctl}]))`;
         const decl = s.vars.map((v, i) => this.declare(v, `${r}[${i}]`)).join(' ');
         const code = `${vals.pre}${f} = ${vals.vals[0]}; ${st} = ${vals.vals[1]}; ${ctl} = ${vals.vals[2]};${vals.post}
-for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? (${st}.next(${ctl}) ?? EMPTY) : ${call}; if (${r}[0] === undefined) break; ${ctl} = ${r}[0]; {${decl}\n${this.block(s.body)}}\nif (--R.budget <= 0) R.tick();}`;
+for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? (${st}.next(${ctl}) ?? EMPTY) : ${call}; if (${r}[0] === undefined) break; ${ctl} = ${r}[0]; {${decl}\n${this.block(s.body)}}\n${this.tick()}}`;
         this.freeTmp(4);
         return `{${code}}`;
       }

@@ -11,12 +11,15 @@ import { openBase, openCoroutine, openMath, openOs, openTable } from './stdlib.j
 import { openString } from './lstrlib.js';
 import { openBit } from './lbitlib.js';
 
-export { LuaState, chunkId, type LuaStateOptions } from './state.js';
+export { LuaState, LuaTask, chunkId, type LuaStateOptions } from './state.js';
 export { LuaTable } from './table.js';
 export { LuaError, LuaFunction, Coroutine, Userdata, typeName, truthy, type LuaValue, type NativeFn } from './value.js';
 export { valkeyStringHash, lua51StringHash, type StringHash } from './hash.js';
 export { numberToString, str2number } from './number.js';
 export { Args } from './auxlib.js';
+export { openCjson } from './lcjson.js';
+export { openCmsgpack } from './lcmsgpack.js';
+export { openStruct } from './lstruct.js';
 export { rawToString, toStringMeta } from './stdlib.js';
 
 export interface CreateOptions extends LuaStateOptions {

@@ -8,6 +8,8 @@ import { LuaTable, TableError, type TableContext } from './table.js';
 import { Coroutine, LuaError, LuaFunction, NATIVE_SITE, typeName, type GenFn, type LuaValue, type NativeFn, type Site } from './value.js';
 
 const MAXTAGLOOP = 100;
+/** What a preempted task's generator yields (see LuaState.runTask). */
+const PREEMPT: LuaValue[] = [];
 const MAXCCALLS = 200;
 const EMPTY: LuaValue[] = [];
 
@@ -30,6 +32,9 @@ function fb(n: number): number {
 
 export function chunkId(source: string): string {
   const IDSIZE = 60;
+  // luaO_chunkid works on a C string: it ends at the first NUL.
+  const nul = source.indexOf('\0');
+  if (nul >= 0) source = source.slice(0, nul);
   if (source.startsWith('=')) return source.slice(1, IDSIZE);
   if (source.startsWith('@')) {
     let s = source.slice(1);
@@ -58,7 +63,7 @@ export class LuaState implements TableContext {
   maxDepth: number;
   budget = 1e9;
   private hookEvery = 1e9;
-  private hook: (() => void) | undefined;
+  private hook: (() => boolean | void) | undefined;
   current: Coroutine | undefined;
   print: (line: string) => void;
   write: (text: string) => void;
@@ -78,16 +83,36 @@ export class LuaState implements TableContext {
   newTable(narr = 0, nhash = 0): LuaTable { return new LuaTable(this, narr, nhash); }
 
   /** Call `hook` every `every` steps (loop iterations, calls, pattern-matching steps). It may throw to abort. */
-  setStepHook(hook: (() => void) | undefined, every = 100000): void {
+  setStepHook(hook: (() => boolean | void) | undefined, every = 100000): void {
     this.hook = hook;
     this.hookEvery = hook ? every : 1e9;
     this.budget = this.hookEvery;
   }
 
-  tick(): void {
+  /**
+   * The step hook; true when a preemptible task (runTask) should yield here:
+   * the hook asked for it, and the code runs in the task's own frames (not
+   * in a coroutine, nor under a host function such as pcall or sort).
+   */
+  tick(): boolean {
     this.budget = this.hookEvery;
-    if (this.hook) this.hook();
+    if (!this.hook) return false;
+    const y = this.hook();
+    return y === true && this.task !== undefined && this.current === undefined && this.nC === this.task.nC;
   }
+
+  /**
+   * Runs `f` as a task that may suspend: at a loop's back edge, when the step
+   * hook returns true (see tick), step() returns with the task unfinished;
+   * the next step() continues it. The task's frames must not be re-entered
+   * by other Lua code meanwhile. Errors are thrown from step() as from call().
+   */
+  runTask(f: LuaFunction, args: LuaValue[]): LuaTask {
+    return new LuaTask(this, f, args);
+  }
+
+  /** The task running now (runTask), if any. */
+  task: LuaTask | undefined;
 
   site(chunk: string, line: number, k1: string, n1: string, k2: string, n2: string, call: boolean, ck: string, cn: string): Site {
     return { chunk, line, k1, n1, k2, n2, call, ck, cn };
@@ -182,6 +207,8 @@ export class LuaState implements TableContext {
   }
 
   rtError(msg: string, s: Site): never {
+    // The failing frame's position is s (operators do not record their site; calls do).
+    if (s.line >= 0) this.cur[this.depth] = s;
     throw new LuaError(s.line >= 0 ? `${s.chunk}:${s.line}: ${msg}` : msg);
   }
 
@@ -436,6 +463,7 @@ export class LuaState implements TableContext {
         if (n === undefined) R.rtError(`'for' ${['initial value', 'limit', 'step'][which]} must be a number`, s);
         return n;
       },
+      PREEMPT,
       ENTER: (d: number) => {
         if (d > R.maxDepth) {
           R.rtError('stack overflow', R.cur[d - 1] ?? NATIVE_SITE);
@@ -482,5 +510,68 @@ export class LuaState implements TableContext {
       this.current = prev;
       if (prev) prev.status = 'running';
     }
+  }
+}
+
+/** A Lua function run in steps (LuaState.runTask). */
+export class LuaTask {
+  private readonly gen: Generator<LuaValue[], LuaValue[], LuaValue[]> | undefined;
+  /** C-call depth of the task's own frames. */
+  readonly nC: number;
+  private readonly d0: number;
+  private readonly f: LuaFunction;
+  private started = false;
+  done = false;
+  result: LuaValue[] = EMPTY;
+
+  constructor(private readonly L: LuaState, f: LuaFunction, private readonly args: LuaValue[]) {
+    this.f = f;
+    this.gen = f.g ? f.g(...args) : undefined;
+    this.nC = L.nC;
+    this.d0 = L.depth;
+  }
+
+  /** Runs until the task ends (true; `result` holds its values) or yields (false). Throws the task's error. */
+  step(): boolean {
+    const L = this.L;
+    const prev = L.task;
+    L.task = this;
+    try {
+      if (!this.gen) {
+        this.result = this.f.f(...this.args);
+        this.done = true;
+        return true;
+      }
+      let r = this.gen.next(EMPTY);
+      this.started = true;
+      for (;;) {
+        if (r.done) {
+          this.result = r.value;
+          this.done = true;
+          L.depth = this.d0;
+          return true;
+        }
+        if (r.value === PREEMPT) return false;
+        // coroutine.yield outside any coroutine
+        r = this.gen.throw(new LuaError('attempt to yield across metamethod/C-call boundary'));
+      }
+    } catch (e) {
+      this.done = true;
+      throw L.toLuaError(e);
+    } finally {
+      L.task = prev;
+    }
+  }
+
+  /** Ends a suspended task: its pending finally blocks run, nothing else. */
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      if (this.started) this.gen?.return(EMPTY);
+    } catch {
+      // a task ended early has nothing left to report
+    }
+    this.L.depth = this.d0;
   }
 }

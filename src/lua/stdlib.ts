@@ -115,6 +115,28 @@ export function openBase(L: LuaState): void {
       return [false, le.value];
     }
   });
+  // In a preemptible task (LuaState.runTask) pcall lets the protected call suspend with the task.
+  // Inside a coroutine it stays a C boundary, as in 5.1 (a yield there is an error).
+  const pcall = G.getStr('pcall') as LuaFunction;
+  G.set('pcall', new LuaFunction(pcall.hid, pcall.f, function* (...a: LuaValue[]) {
+    if (L.current !== undefined || L.task === undefined) return pcall.f(...a);
+    new Args(L, a).any(1);
+    const f = a[0];
+    const d0 = L.depth, c0 = L.nC;
+    L.cur[++L.depth] = NATIVE_SITE;
+    try {
+      let r: LuaValue[];
+      if (f instanceof LuaFunction) r = f.g ? yield* f.g(...a.slice(1)) : f.f(...a.slice(1));
+      else r = L.callMeta(f, NATIVE_SITE, a.slice(1));
+      L.depth = d0;
+      return [true, ...r];
+    } catch (e) {
+      L.depth = d0; L.nC = c0;
+      const le = L.toLuaError(e);
+      if (!(le instanceof LuaError)) throw le;
+      return [false, le.value];
+    }
+  }, 'pcall', true));
   reg(L, G, 'xpcall', (A) => {
     A.any(2);
     const d0 = L.depth, c0 = L.nC;

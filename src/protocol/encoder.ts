@@ -10,6 +10,50 @@ export type RespVersion = 2 | 3;
  * attributes. The result is a latin1 string (one char per byte).
  */
 export function encode(r: Reply, resp: RespVersion): string {
+  try {
+    return encodeRec(r, resp);
+  } catch (e) {
+    // Nesting too deep for the JS stack (a script returning a table nested thousands deep).
+    if (e instanceof RangeError) return encodeFlat(r, resp);
+    throw e;
+  }
+}
+
+/** encode with an explicit stack: the same bytes at any depth. */
+function encodeFlat(root: Reply, resp: RespVersion): string {
+  const out: string[] = [];
+  const todo: (Reply | [RespVersion])[] = [root];
+  const respStack: RespVersion[] = [resp];
+  while (todo.length) {
+    const x = todo.pop()!;
+    if (Array.isArray(x)) {
+      respStack.pop();
+      continue;
+    }
+    const v = respStack[respStack.length - 1]!;
+    const push = (items: readonly Reply[]): void => { for (let i = items.length - 1; i >= 0; i--) todo.push(items[i]!); };
+    switch (x.t) {
+      case 'array': out.push('*' + x.v.length + '\r\n'); push(x.v); break;
+      case 'set': out.push((v === 3 ? '~' : '*') + x.v.length + '\r\n'); push(x.v); break;
+      case 'push': out.push((v === 3 ? '>' : '*') + x.v.length + '\r\n'); push(x.v); break;
+      case 'map': out.push(v === 3 ? '%' + x.v.length + '\r\n' : '*' + x.v.length * 2 + '\r\n'); push(x.v.flat()); break;
+      case 'attr':
+        if (v === 3) {
+          out.push('|' + x.attrs.length + '\r\n');
+          todo.push(x.v);
+          push(x.attrs.flat());
+        } else {
+          todo.push(x.v);
+        }
+        break;
+      case 'pinned': todo.push([v]); todo.push(x.v); respStack.push(x.resp); break;
+      default: out.push(encodeRec(x, v));
+    }
+  }
+  return out.join('');
+}
+
+function encodeRec(r: Reply, resp: RespVersion): string {
   switch (r.t) {
     case 'simple':
       return '+' + r.v + '\r\n';
@@ -29,7 +73,7 @@ export function encode(r: Reply, resp: RespVersion): string {
       return encodeList(resp === 3 ? '>' : '*', r.v, resp);
     case 'map': {
       let s = resp === 3 ? '%' + r.v.length + '\r\n' : '*' + r.v.length * 2 + '\r\n';
-      for (const [k, v] of r.v) s += encode(k, resp) + encode(v, resp);
+      for (const [k, v] of r.v) s += encodeRec(k, resp) + encodeRec(v, resp);
       return s;
     }
     case 'double': {
@@ -45,24 +89,24 @@ export function encode(r: Reply, resp: RespVersion): string {
         ? '=' + (r.v.length + 4) + '\r\n' + r.format + ':' + r.v + '\r\n'
         : '$' + r.v.length + '\r\n' + r.v + '\r\n';
     case 'pinned':
-      return encode(r.v, r.resp);
+      return encodeRec(r.v, r.resp);
     case 'seq': {
       let s = '';
-      for (const it of r.v) s += encode(it, resp);
+      for (const it of r.v) s += encodeRec(it, resp);
       return s;
     }
     case 'attr': {
-      if (resp === 2) return encode(r.v, resp);
+      if (resp === 2) return encodeRec(r.v, resp);
       let s = '|' + r.attrs.length + '\r\n';
-      for (const [k, v] of r.attrs) s += encode(k, resp) + encode(v, resp);
-      return s + encode(r.v, resp);
+      for (const [k, v] of r.attrs) s += encodeRec(k, resp) + encodeRec(v, resp);
+      return s + encodeRec(r.v, resp);
     }
   }
 }
 
 function encodeList(prefix: string, items: readonly Reply[], resp: RespVersion): string {
   let s = prefix + items.length + '\r\n';
-  for (const it of items) s += encode(it, resp);
+  for (const it of items) s += encodeRec(it, resp);
   return s;
 }
 

@@ -4,6 +4,7 @@
 import { createServer as netCreateServer, type Server as NetServer, type Socket } from 'node:net';
 import { Engine, type EngineOptions } from '../engine/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
+import { realTimers } from '../time/real-timers.js';
 import { Connection } from './connection.js';
 import { nodeFiles } from './files.js';
 import { createPipe, makeIoredisConnector, type ConnectorBase, type PipeEnd } from './in-process.js';
@@ -60,7 +61,9 @@ export class ValkeyServer<C extends Clock = Clock> {
   constructor(private readonly opts: ServerOptions = {}) {
     this.boundHost = opts.host ?? '127.0.0.1';
     const { port: _port, host: _host, engine, clock, faults, nodeName, ...engineOpts } = opts;
-    this.engine = engine ?? new Engine({ files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid } });
+    this.engine = engine ?? new Engine({
+      files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid }, defer: (fn) => { realTimers.setImmediate(fn); },
+    });
     this.engine.onShutdown = () => this.shutdownByCommand();
     this.ownsFaults = !(faults instanceof Faults);
     this.faults = faults instanceof Faults ? faults : new Faults(faults);

@@ -186,7 +186,7 @@ function sortGeneric(ctx: Context, argv: readonly Bytes[], readonly: boolean): R
   const type = e?.type ?? 'list';
 
   // A set has no order of its own: sort it when the result is stored (scripts too, in Valkey).
-  if (dontsort && type === 'set' && storekey !== null) {
+  if (dontsort && type === 'set' && (storekey !== null || ctx.client.script)) {
     dontsort = false;
     alpha = true;
     sortby = null;

@@ -74,7 +74,7 @@ export interface Loaded {
   value: unknown;
 }
 
-class RdbReader extends ByteReader {
+export class RdbReader extends ByteReader {
   /** rdbLoadLen: [value, isEncoded]. */
   lenEnc(): [number, boolean] {
     const b = this.byte();

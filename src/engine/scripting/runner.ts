@@ -1,0 +1,224 @@
+/**
+ * Running one script or function (Valkey's scriptPrepareForRun /
+ * luaCallFunction / scriptResetRun): the run context, server.call through
+ * the engine's one dispatch (`call()` on a fake client, Valkey's script
+ * client), the checks of script mode (moduleCallCommandHelper), and the
+ * error text of a failed script.
+ */
+import { R, type Bytes, type ErrorReply, type Reply } from '../../protocol/index.js';
+import { LuaError, LuaFunction, LuaTable, toStringMeta, type LuaState, type LuaTask, type LuaValue } from '../../lua/index.js';
+import { arityOk } from '../../meta/index.js';
+import { Client } from '../client.js';
+import type { Context } from '../context.js';
+import { call } from '../dispatch.js';
+import type { Engine } from '../engine.js';
+import { Err, cTrunc } from '../errors.js';
+import { aclCheckCmd, aclUserOf } from '../acl/index.js';
+import { lookupCommand } from '../registry.js';
+import { errorLine, errorMessage, errorTable, luaToReply, replyToLua } from './convert.js';
+import type { LuaEnv, ScriptHost } from './lua-env.js';
+
+/** Script flags (shebang / register_function flags). */
+export const SF_NO_WRITES = 1;
+export const SF_ALLOW_OOM = 2;
+export const SF_ALLOW_STALE = 4;
+export const SF_NO_CLUSTER = 8;
+export const SF_EVAL_COMPAT = 16;
+export const SF_ALLOW_CROSS_SLOT = 32;
+
+export const SCRIPT_FLAG_NAMES: readonly [string, number][] = [
+  ['no-writes', SF_NO_WRITES], ['allow-oom', SF_ALLOW_OOM], ['allow-stale', SF_ALLOW_STALE],
+  ['no-cluster', SF_NO_CLUSTER], ['allow-cross-slot-keys', SF_ALLOW_CROSS_SLOT],
+];
+
+/** Thrown from the step hook once SCRIPT KILL / FUNCTION KILL asked: passes through pcall. */
+export class ScriptKilled {
+  constructor(readonly message: string) {}
+}
+
+export interface RunCtx {
+  readonly engine: Engine;
+  readonly caller: Client;
+  readonly fake: Client;
+  readonly now: number;
+  readonly eval: boolean;
+  readonly readOnly: boolean;
+  /** A write command ran: SCRIPT KILL answers UNKILLABLE. */
+  writeDirty: boolean;
+  resp: 2 | 3;
+  repl: number;
+  killed: boolean;
+  /** Clock time when the script started (busy-reply-threshold). */
+  readonly start: number;
+  readonly funcname: string;
+  timedOut: boolean;
+}
+
+/** scriptPrepareForRun's checks for a script with flags (not in EVAL compatibility mode). */
+export function prepareError(flags: number, ro: boolean): ErrorReply | undefined {
+  if (flags & SF_EVAL_COMPAT) return undefined;
+  if (!(flags & SF_NO_WRITES) && ro) return R.error('ERR Can not execute a script with write flag using *_ro command.');
+  return undefined;
+}
+
+export function newFakeClient(engine: Engine, id: number): Client {
+  const c = new Client(id, { addr: '', laddr: '', fd: -1 }, { deliver: () => {}, close: () => {} }, engine.clock.now(), false);
+  c.denyBlocking = true;
+  c.script = true;
+  return c;
+}
+
+/** The ScriptHost of one run: server.call and friends. */
+function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
+  const L = env.L;
+  const { engine, fake } = run;
+  const fail = (text: string): { value: LuaValue; error: boolean } => ({ value: errorTable(L, text, true), error: true });
+  return {
+    call(argv: Bytes[]) {
+      const cmd = lookupCommand(engine.commands, argv);
+      if (!cmd) {
+        const base = engine.commands.get(argv[0]!.toLowerCase());
+        if (base?.subcommands && argv.length >= 2) return fail('-' + Err.unknownSubcommand(argv[1]!, cTrunc(argv[0]!, Infinity)).reply.v);
+        return fail('Unknown command called from script');
+      }
+      if (!arityOk(cmd.spec.arity, argv.length)) return fail('Wrong number of args calling command from script');
+      if (cmd.flags.has('noscript')) return fail('This Valkey command is not allowed from script');
+      const write = cmd.flags.has('write');
+      if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return fail('-ERR Write commands are not allowed from read-only scripts.');
+      fake.resp = run.resp;
+      fake.user = run.caller.user;
+      // VM_Call's ACL check as the script's user: the NOPERM text, prefixed as Valkey's Lua module does (logged with context lua).
+      const denied = aclCheckCmd(engine, fake, cmd, argv, 'lua');
+      if (denied) return fail(`ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
+      if (write) run.writeDirty = true;
+      let reply: Reply;
+      if (!cmd.run) {
+        reply = Err.notImplemented(cmd.fullname).reply;
+      } else {
+        const r = call(engine, fake, cmd, argv, run.now, true);
+        reply = typeof r === 'symbol' ? R.error(`ERR internal error in valkey-double: '${cmd.fullname}' blocked inside a script`) : r;
+      }
+      return replyToLua(L, reply, run.resp);
+    },
+    aclCheck(argv: Bytes[]) {
+      const cmd = lookupCommand(engine.commands, argv);
+      if (!cmd || !arityOk(cmd.spec.arity, argv.length)) return 'Invalid command passed to server.acl_check_cmd()';
+      fake.user = run.caller.user;
+      return engine.acl.checkCommand(aclUserOf(engine, fake), cmd, argv, fake.db) === null;
+    },
+    setResp(resp) { run.resp = resp; },
+    setRepl(flags) { run.repl = flags; },
+    log() { /* the server log is not kept */ },
+  };
+}
+
+/**
+ * One script run, in slices: start() prepares the environment, step() runs
+ * until the script ends (its reply) or yields at the step hook (undefined),
+ * finish() restores the environment. The hook (every 100000 steps) throws
+ * when the script was killed, and asks for a yield when `preempt` says so.
+ */
+export class LuaRun {
+  private task: LuaTask | undefined;
+  noStats = false;
+
+  constructor(
+    private readonly env: LuaEnv,
+    readonly run: RunCtx,
+    private readonly fn: LuaFunction,
+    private readonly keys: readonly Bytes[],
+    private readonly args: readonly Bytes[],
+    private readonly onStep: () => boolean,
+  ) {}
+
+  start(): void {
+    const { env, run } = this;
+    const L = env.L;
+    this.d0 = L.depth;
+    this.c0 = L.nC;
+    this.cur0 = L.cur;
+    const keysT = array(env, this.keys);
+    const argsT = array(env, this.args);
+    if (run.eval) {
+      L.globals.set('KEYS', keysT);
+      L.globals.set('ARGV', argsT);
+    }
+    this.task = L.runTask(this.fn, run.eval ? [] : [keysT, argsT]);
+  }
+
+  /** Runs the next slice: the reply once the script ended, undefined when it yielded. */
+  step(): Reply | undefined {
+    const { env, run } = this;
+    const L = env.L;
+    env.host = hostFor(env, run);
+    L.setStepHook(this.onStep, 100000);
+    try {
+      if (!this.task!.step()) return undefined;
+      return luaToReply(L, this.task!.result[0], run.resp);
+    } catch (e) {
+      if (e instanceof ScriptKilled) {
+        const s = L.cur[L.depth];
+        const where = s && s.line >= 0 ? ` script: on @${s.chunk}:${s.line}.` : '';
+        return R.error(`ERR ${e.message}${where}`);
+      }
+      if (!(e instanceof LuaError)) throw e;
+      const site = L.cur[L.depth];
+      const r = scriptError(env, e.value, site && site.line >= 0 ? { source: '@' + site.chunk, line: site.line } : undefined);
+      this.noStats = r.noStats;
+      return r.reply;
+    } finally {
+      L.setStepHook(undefined);
+      env.host = null;
+    }
+  }
+
+  /** After the last step (or to abandon a suspended script). */
+  finish(): void {
+    const L = this.env.L;
+    this.task?.cancel();
+    L.depth = this.d0;
+    L.nC = this.c0;
+    L.cur = this.cur0;
+  }
+
+  private d0 = 0;
+  private c0 = 0;
+  private cur0: LuaState['cur'] = [];
+}
+
+/** The error handler's table, then luaCallFunction's reply: "<msg> script: on <source>:<line>." */
+function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line: number } | undefined): { reply: ErrorReply; noStats: boolean } {
+  const L = env.L;
+  let msg: string;
+  let noStats = false;
+  if (value instanceof LuaTable) {
+    msg = errorMessage(L, value);
+    noStats = value.getStr('ignore_error_stats_update') === true;
+  } else {
+    let s: LuaValue;
+    try {
+      s = toStringMeta(L, value);
+    } catch {
+      s = undefined;
+    }
+    msg = 'ERR ' + (L.tostr(s) ?? 'nil');
+  }
+  const nul = msg.indexOf('\0');
+  if (nul >= 0) msg = msg.slice(0, nul);
+  const text = where ? `${msg} script: on ${where.source}:${where.line}.` : msg;
+  return { reply: R.error(errorLine(text)), noStats };
+}
+
+function array(env: LuaEnv, items: readonly Bytes[]): LuaTable {
+  const t = env.L.newTable(items.length, 0);
+  for (let i = 0; i < items.length; i++) t.set(i + 1, items[i]);
+  return t;
+}
+
+export function newRun(ctx: Context, fake: Client, opts: { eval: boolean; readOnly: boolean; funcname: string }): RunCtx {
+  fake.db = ctx.client.db;
+  return {
+    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, eval: opts.eval, readOnly: opts.readOnly,
+    writeDirty: false, resp: 2, repl: 3, killed: false, start: ctx.engine.clock.now(), funcname: opts.funcname, timedOut: false,
+  };
+}
