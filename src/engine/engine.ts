@@ -13,6 +13,7 @@ import { dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import type { Snapshot } from './rdb/snapshot.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
 import { LFU_PARAMS, readLfuSettings, type LfuSettings } from './keyspace/lfu.js';
@@ -88,8 +89,26 @@ export class Engine {
   /** set-max-* and zset-max-* encoding limits, following CONFIG SET. */
   readonly setLimits: SetLimits;
   readonly zsetLimits: ZsetLimits;
-  /** Switches of debugging commands (PFDEBUG SIMD ON|OFF). */
-  readonly debugFlags = { hllSimd: true };
+  /** Switches of debugging commands (PFDEBUG SIMD ON|OFF, DEBUG ...). */
+  readonly debugFlags = {
+    hllSimd: true,
+    /** DEBUG SET-ACTIVE-EXPIRE 0|1: keys and hash fields expire in the background (server.active_expire_enabled). */
+    activeExpire: true,
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION 0|1: RESTORE (and RDB loading) skip the CRC64 check. */
+    skipChecksum: false,
+    /**
+     * DEBUG SET-DISABLE-DENY-SCRIPTS 0|1 (server.script_disable_deny_script):
+     * when set, scripts may call commands flagged `noscript` and run while
+     * scripts would otherwise be denied. For the scripting bridge to read.
+     */
+    disableDenyScripts: false,
+    /** DEBUG QUICKLIST-PACKED-THRESHOLD: 0 = off; else list elements of at least this many bytes get a plain node. */
+    packedThreshold: 0,
+    /** DEBUG PAUSE-CRON 0|1: recorded only (the engine has no cron). */
+    pauseCron: false,
+  };
+  /** The dataset as the last SAVE (or DEBUG RELOAD) left it: what DEBUG RELOAD NOSAVE loads. */
+  rdbSnapshot: Snapshot | undefined;
   readonly commands: CommandTable;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
@@ -265,13 +284,15 @@ export class Engine {
     db.touch(key);
   }
 
-  /** Active expiry: remove every due key now. */
+  /** Active expiry: remove every due key now (unless DEBUG SET-ACTIVE-EXPIRE 0 turned it off). */
   expireDue(): void {
+    if (!this.debugFlags.activeExpire) return;
     const now = this.clock.now();
     for (const db of this.dbs) if (db.nextDeadline() <= now) db.expireDue(now);
   }
 
   private armExpiry(): void {
+    if (!this.debugFlags.activeExpire) return;
     let next = Infinity;
     for (const db of this.dbs) {
       const t = db.nextDeadline();

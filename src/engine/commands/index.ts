@@ -2,6 +2,7 @@
 import type { CommandGroup } from '../command.js';
 import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
+import { debugCommands } from './debug.js';
 import { genericCommands } from './generic.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
@@ -20,6 +21,7 @@ import { zsetCommands } from './zset.js';
 export const ALL_GROUPS: readonly CommandGroup[] = [
   bitmapCommands,
   connectionCommands,
+  debugCommands,
   genericCommands,
   geoCommands,
   hashCommands,
