@@ -76,6 +76,12 @@ export class Client implements Watcher {
   readonly shardChannels = new Set<Bytes>();
   /** CLIENT TRACKING state (CLIENT LIST flags t/B/R and redir=); null when tracking is off. */
   tracking: { redirect: number; bcast: boolean; brokenRedirect: boolean } | null = null;
+  /**
+   * Push messages for this client made while its own command ran, to go out
+   * right after that command's reply (Valkey's pending_push_messages; used by
+   * DEBUG PROTOCOL push). The connection sends them after writing the reply.
+   */
+  readonly pendingPushes: Reply[] = [];
   /** READONLY was sent (cluster): flag r. */
   readonly = false;
 

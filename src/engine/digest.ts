@@ -47,12 +47,12 @@ function u32BE(n: number): Uint8Array {
   return b;
 }
 
-/** An element pair (field/value, member/score) digested on its own, then xor-ed in. */
+/** An element pair (field/value, member/score) digested on its own, then xor-ed in (as a SHA1 of that digest). */
 function xorPair(d: Digest, a: Bytes, b: Bytes): void {
   const e = new Uint8Array(20);
   mixDigest(e, bytesOf(a));
   mixDigest(e, bytesOf(b));
-  for (let i = 0; i < 20; i++) d[i]! ^= e[i]!;
+  xorDigest(d, e);
 }
 
 /** xorObjectDigest: mixes the value of `e` (and whether it expires) into `d`. */
@@ -114,7 +114,7 @@ export function datasetDigest(dbs: readonly Keyspace[], now: number): string {
       const d = new Uint8Array(20);
       mixDigest(d, bytesOf(key));
       objectDigest(d, e, now);
-      for (let i = 0; i < 20; i++) final[i]! ^= d[i]!;
+      xorDigest(final, d);
     }
   }
   return hex(final);

@@ -98,6 +98,8 @@ export class Connection {
         }
         if (reply === BLOCKED) break;
         if (reply !== undefined) this.append(reply);
+        // Pushes made for this client while its command ran go after the reply (pending_push_messages).
+        while (this.client.pendingPushes.length > 0) this.append(this.client.pendingPushes.shift()!);
         if (this.client.closing) this.closeAfterFlush = true;
       }
     } finally {

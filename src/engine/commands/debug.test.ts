@@ -153,9 +153,12 @@ describe('DEBUG subcommands', () => {
     expect(wire('DEBUG', 'PROTOCOL', 'push')).toBe('-ERR RESP2 is not supported by this command\r\n');
     a.resp = 3;
     expect(wire('DEBUG', 'PROTOCOL', 'push')).toBe('$40\r\nSome real reply following the push reply\r\n');
-    expect(pushed.map((r) => encode(r, 3))).toEqual(['>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n']);
+    expect(pushed).toEqual([]);
+    expect(a.pendingPushes.map((r) => encode(r, 3))).toEqual(['>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n']);
     expect(wire('DEBUG', 'PROTOCOL', 'map')).toBe('%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n');
     expect(wire('DEBUG', 'ERROR', 'BOOM a\nb')).toBe('-BOOM a b\r\n');
+    // valkey-server 9.1.2 answers this after ~20 s of fuzzing (not run in the differential tests).
+    expect(wire('DEBUG', 'STRINGMATCH-TEST')).toBe('+Apparently the server did not crash: test passed\r\n');
     expect(wire('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1b')).toBe('+OK\r\n');
     expect(engine.debugFlags.packedThreshold).toBe(1);
     expect(wire('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '4gb')).toBe('-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n');

@@ -21,8 +21,8 @@
  * - SLEEP holds the engine on its clock (Clock.sleep): real time on a
  *   SystemClock, a jump forward on a VirtualClock. A zero, negative or
  *   non-numeric time sleeps not at all, as nanosleep with such a time.
- * - MALLCTL and MALLCTL-STR exist only in jemalloc builds: here they are
- *   unknown subcommands, as in a libc build.
+ * - MALLCTL and MALLCTL-STR answer as jemalloc does for a name it does not
+ *   know (ENOENT): there is no allocator to tune.
  * - JMAP is not a Valkey 9 subcommand: the syntax error, as Valkey answers.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
@@ -323,7 +323,7 @@ function protocol(ctx: Context, argv: readonly Bytes[]): Reply {
   }
   if (isToken(name, 'PUSH')) {
     if (ctx.resp < 3) throw Err.generic('RESP2 is not supported by this command');
-    ctx.client.sink.deliver(R.push([R.bulk('server-cpu-usage'), R.int(42)]));
+    ctx.client.pendingPushes.push(R.push([R.bulk('server-cpu-usage'), R.int(42)]));
     return R.bulk('Some real reply following the push reply');
   }
   if (isToken(name, 'TRUE')) return R.bool(true);
@@ -478,10 +478,18 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
   'hashtable-can-abort-shrink': flag(),
   'client-enforce-reply-list': flag(),
   'force-free-primary-async': flag(),
+  mallctl: { argc: atLeast(3), run: noSuchMallctl },
+  'mallctl-str': { argc: atLeast(3), run: noSuchMallctl },
   'protect-client': { argc: exactly(3), run: protectClient },
   'force-tls-write-error': { argc: exactly(3), run: () => { throw Err.generic('TLS is not enabled'); } },
   clusterlink: { argc: any, run: () => { throw Err.generic('Debug option only available for cluster mode enabled setup!'); } },
 };
+
+/** je_mallctl of a name it does not know: strerror(ENOENT). A value to set must still be an integer for MALLCTL. */
+function noSuchMallctl(_ctx: Context, argv: readonly Bytes[]): Reply {
+  if (isToken(argv[1]!, 'MALLCTL') && argv.length > 3) getLong(argv[3]!);
+  throw Err.generic('No such file or directory');
+}
 
 /** RESTART / CRASH-AND-RECOVER [<milliseconds>]: the server cannot restart itself here. */
 function restartReply(_ctx: Context, argv: readonly Bytes[]): Reply {
