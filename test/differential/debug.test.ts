@@ -129,6 +129,36 @@ describe('DEBUG', () => {
     expect(lines[1]).toEqual(lines[0]);
   });
 
+  test('QUICKLIST-PACKED-THRESHOLD: elements at least that long get plain nodes (DEBUG OBJECT masked)', async () => {
+    if (!d.available) return;
+    const seen: string[][] = [];
+    for (const which of ['oracle', 'mock'] as const) {
+      const c = await d.connect(which);
+      await c.send(['FLUSHALL']);
+      const out: string[] = [];
+      for (const step of [
+        ['CONFIG', 'SET', 'list-max-listpack-size', '4'],
+        ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '5b'],
+        ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f'],
+        ['RPUSH', 'l', 'long-element', 'x', 'another-long-one'],
+        ['LINSERT', 'l', 'BEFORE', 'x', 'yyyyyyy'],
+        ['LSET', 'l', '0', 'zzzzzz'],
+        ['LRANGE', 'l', '0', '-1'],
+        ['DEBUG', 'OBJECT', 'l'],
+        ['DEBUG', 'RELOAD'],
+        ['DEBUG', 'OBJECT', 'l'],
+        ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0'],
+        ['CONFIG', 'SET', 'list-max-listpack-size', '-2'],
+      ]) {
+        const r = await c.send(step);
+        out.push(r.raw.replace(/Value at:0x[0-9a-f]+/, 'Value at:*').replace(/ lru:\d+ lru_seconds_idle:\d+/, ' lru:* lru_seconds_idle:*'));
+      }
+      c.close();
+      seen.push(out);
+    }
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
   test('PROTOCOL, every type', () =>
     d.check([
       ...['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'push', 'verbatim', 'true', 'false', 'STRING', 'nope']
