@@ -254,6 +254,23 @@ describe('DEBUG', () => {
       ['SET', 'n', '5'],
       ['DEBUG', 'SDSLEN', 'n'],
       ['DEBUG', 'SDSLEN', 'l'],
+      ['SET', 'a', 'hello'],
+      ['APPEND', 'a', 'world'],
+      ['DEBUG', 'SDSLEN', 'a'],
+      ['SET', 'b', 'x'.repeat(100)],
+      ['DEBUG', 'SDSLEN', 'b'],
+      ['SET', 'c', 'hello', 'EX', '100'],
+      ['DEBUG', 'SDSLEN', 'c'],
+      ['SET', 'd', ''],
+      ['DEBUG', 'SDSLEN', 'd'],
+      ['SET', 'e', 'x'.repeat(60)],
+      ['DEBUG', 'SDSLEN', 'e'],
+      ['SET', 'quux', 'xyzzy'],
+      ['DEBUG', 'SDSLEN', 'quux'],
+      ['SET', 'f', 'y'.repeat(300)],
+      ['DEBUG', 'SDSLEN', 'f'],
+      ['SET', 'longer-key-name-for-the-test', 'v', 'PX', '100000'],
+      ['DEBUG', 'SDSLEN', 'longer-key-name-for-the-test'],
     ]));
 
   test('SET-SKIP-CHECKSUM-VALIDATION: RESTORE takes a payload with a wrong checksum', async () => {

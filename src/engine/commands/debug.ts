@@ -36,6 +36,8 @@ import { helpReply, subcommandSyntaxError } from '../help.js';
 import { serverCounters } from '../info.js';
 import type { Entry } from '../keyspace/keyspace.js';
 import { lfuCounter, lfuDecay, lfuInit } from '../keyspace/lfu.js';
+import { jeSize, sdsHdr, sdsReqSize } from '../memory/alloc.js';
+import { robjSize, sdsAlloc } from '../memory/usage.js';
 import { createDumpPayload } from '../rdb/dump.js';
 import { loadSnapshot, takeSnapshot } from '../rdb/snapshot.js';
 import type { ListValue } from '../types/list.js';
@@ -255,12 +257,35 @@ function debugObject(ctx: Context, argv: readonly Bytes[]): Reply {
   return R.simple(s + extra);
 }
 
-/** DEBUG SDSLEN <key>: the sizes of the key's and the value's sds strings, as Valkey 9 lays them out. */
+/**
+ * DEBUG SDSLEN <key>: the key's sds, the object's allocation, and the
+ * value's sds as Valkey 9 lays them out (createEmbeddedStringObjectWithKeyAndExpire:
+ * an embedded value takes what the allocation has left, after room for an
+ * expiry when 8 bytes are spare; a raw value has an allocation of its own).
+ */
 function sdslen(ctx: Context, argv: readonly Bytes[]): Reply {
-  const e = find(ctx, argv[2]!);
+  const key = argv[2]!;
+  const e = find(ctx, key);
   const enc = encodingOf(e);
   if (e.type !== 'string' || enc === 'int') throw Err.generic('Not an sds encoded string.');
-  throw Err.generic('DEBUG SDSLEN is not implemented by valkey-double yet');
+  const v = e.value as Bytes;
+  const ttl = e.expireAt !== 0 || e.expireSlot === true;
+  let objAlloc: number;
+  let avail: number;
+  let valAlloc = 0;
+  if (enc === 'embstr') {
+    const head = 8 + (ttl ? 8 : 0) + 1 + sdsReqSize(key.length);
+    const min = head + Math.max(3 + v.length + 1, 8);
+    objAlloc = jeSize(min);
+    const spare = !ttl && objAlloc >= min + 8 ? 8 : 0;
+    avail = objAlloc - head - spare - 3 - v.length - 1;
+  } else {
+    objAlloc = robjSize(key.length, ttl);
+    valAlloc = e.sds?.alloc ?? sdsAlloc(v.length);
+    const hdr = e.sds?.hdr ?? sdsHdr(v.length, v.length === 0);
+    avail = valAlloc - hdr - v.length - 1;
+  }
+  return R.simple(`key_sds_len:${key.length} key_sds_avail:0 obj_alloc:${objAlloc} val_sds_len:${v.length} val_sds_avail:${avail} val_alloc:${valAlloc}`);
 }
 
 /** DEBUG RELOAD [MERGE|NOFLUSH|NOSAVE]... */
