@@ -106,7 +106,7 @@ describe('DEBUG subcommands', () => {
   });
 
   test('RELOAD keeps data, expiries and field TTLs, converts encodings, and NOSAVE loads the last save', () => {
-    const { wire } = setup();
+    const { wire, clock } = setup();
     wire('CONFIG', 'SET', 'set-max-listpack-entries', '1');
     wire('SADD', 'l', 'a', 'b');
     wire('CONFIG', 'SET', 'set-max-listpack-entries', '128');
@@ -123,6 +123,16 @@ describe('DEBUG subcommands', () => {
     wire('SET', 'later', 'x');
     expect(wire('DEBUG', 'RELOAD', 'NOSAVE')).toBe('+OK\r\n');
     expect(wire('EXISTS', 'later')).toBe(':0\r\n');
+    // SAVE leaves the snapshot NOSAVE loads; hash fields already expired are not loaded.
+    wire('HSET', 'gone', 'a', '1');
+    wire('HPEXPIRE', 'gone', '10', 'FIELDS', '1', 'a');
+    wire('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    expect(wire('SAVE')).toBe('+OK\r\n');
+    wire('FLUSHALL');
+    clock.advance(20);
+    expect(wire('DEBUG', 'RELOAD', 'NOSAVE')).toBe('+OK\r\n');
+    expect(wire('EXISTS', 'gone')).toBe(':0\r\n');
+    expect(wire('EXISTS', 'e')).toBe(':1\r\n');
     expect(wire('DEBUG', 'RELOAD', 'BAD')).toBe('-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n');
   });
 

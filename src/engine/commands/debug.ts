@@ -24,6 +24,9 @@
  * - MALLCTL and MALLCTL-STR answer as jemalloc does for a name it does not
  *   know (ENOENT): there is no allocator to tune.
  * - JMAP is not a Valkey 9 subcommand: the syntax error, as Valkey answers.
+ * - HTSTATS, HTSTATS-KEY (and CLIENT-EVICTION with maxmemory-clients set)
+ *   answer "not implemented": Valkey's hashtable sizes depend on its
+ *   incremental rehashing, which the engine does not model.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getPositiveLong, isToken, parseLongLong } from '../args.js';
@@ -478,6 +481,9 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     argc: exactly(2),
     run: () => R.bulk('bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 '),
   },
+  // Valkey's hashtable sizes follow its incremental rehashing step by step: not modelled.
+  htstats: { argc: atLeast(3), run: () => { throw Err.generic('DEBUG HTSTATS is not implemented by valkey-double yet'); } },
+  'htstats-key': { argc: atLeast(3), run: () => { throw Err.generic('DEBUG HTSTATS-KEY is not implemented by valkey-double yet'); } },
   'change-repl-id': {
     argc: exactly(2),
     run: (ctx) => {
