@@ -123,6 +123,11 @@ describe('DEBUG', () => {
       }
       out.push((await c.send(['DEBUG', 'OBJECT', 'nokey'])).raw);
       await c.send(['CONFIG', 'SET', 'list-compress-depth', '0']);
+      // Under an LFU policy the line shows the LFU counter and its minutes instead.
+      await c.send(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu']);
+      await c.send(['SET', 'lfu', 'v']);
+      out.push((await c.send(['DEBUG', 'OBJECT', 'lfu'])).raw.replace(/Value at:0x[0-9a-f]+/, 'Value at:*'));
+      await c.send(['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
       c.close();
       lines.push(out);
     }

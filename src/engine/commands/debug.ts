@@ -32,7 +32,7 @@ import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getPositiveLong, isToken, parseLongLong } from '../args.js';
 import type { CommandGroup } from '../command.js';
 import { memtoull } from '../config-params.js';
-import type { Context } from '../context.js';
+import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, type Context } from '../context.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { Err } from '../errors.js';
 import { helpReply, subcommandSyntaxError } from '../help.js';
@@ -212,7 +212,7 @@ function find(ctx: Context, key: Bytes): Entry {
 
 /** objectCommandLookupOrReply: a read without touching the key, counted as a hit or miss. */
 function lookup(ctx: Context, key: Bytes): Entry {
-  const e = ctx.read(key, undefined, ctx.db, 1 | 2);
+  const e = ctx.read(key, undefined, ctx.db, LOOKUP_NOTOUCH | LOOKUP_NONOTIFY);
   if (e === undefined) throw Err.noSuchKey();
   return e;
 }
