@@ -136,6 +136,17 @@ describe('DEBUG subcommands', () => {
     expect(wire('DEBUG', 'RELOAD', 'BAD')).toBe('-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n');
   });
 
+  test('LOADAOF: with appendonly yes the data comes back, TTLs kept; without AOF it is emptied and fails', () => {
+    const { wire } = setup();
+    wire('SET', 'k', 'v', 'EX', '100');
+    wire('CONFIG', 'SET', 'appendonly', 'yes');
+    expect(wire('DEBUG', 'LOADAOF')).toBe('+OK\r\n');
+    expect(wire('TTL', 'k')).toBe(':100\r\n');
+    wire('CONFIG', 'SET', 'appendonly', 'no');
+    expect(wire('DEBUG', 'LOADAOF')).toBe('-ERR Error trying to load the AOF files, check server logs.\r\n');
+    expect(wire('DBSIZE')).toBe(':0\r\n');
+  });
+
   test('RELOAD NOSAVE with nothing saved fails and keeps the data', () => {
     const { wire } = setup();
     wire('SET', 'k', 'v');

@@ -14,8 +14,10 @@
  *   ("failed to restart the server"), as when the restart cannot happen.
  * - RELOAD serializes every key with the RDB code and loads it back
  *   (rdb/snapshot.ts); NOSAVE loads what the last SAVE or RELOAD left.
- * - LOADAOF: there is no AOF, so it empties the data and fails as Valkey
- *   does without AOF files.
+ * - LOADAOF: there are no AOF files. With appendonly yes the data is
+ *   reloaded as RELOAD does (what an AOF with its RDB preamble gives back);
+ *   with appendonly no it empties the data and fails, as Valkey does without
+ *   AOF files.
  * - LISTPACK and QUICKLIST print nothing (Valkey prints the structure on the
  *   server's stdout); the reply is Valkey's.
  * - SLEEP holds the engine on its clock (Clock.sleep): real time on a
@@ -318,6 +320,22 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
   return R.ok;
 }
 
+/**
+ * DEBUG LOADAOF: with appendonly yes, the data comes back as the AOF (its
+ * RDB preamble and the commands after it) would rebuild it: here through the
+ * RDB code, as RELOAD does. Without AOF files Valkey empties the data and fails.
+ */
+function loadaof(ctx: Context): Reply {
+  const engine = ctx.engine;
+  if (engine.config.get('appendonly') !== 'yes') {
+    engine.emptyData(-1, ctx.now);
+    throw Err.generic('Error trying to load the AOF files, check server logs.');
+  }
+  loadSnapshot(engine, takeSnapshot(engine, ctx.now), { flush: true, merge: false }, engine.clock.now());
+  engine.stats.dirty = 0;
+  return R.ok;
+}
+
 /** DEBUG POPULATE <count> [prefix] [size]. */
 function populate(ctx: Context, argv: readonly Bytes[]): Reply {
   const count = getPositiveLong(argv[2]!);
@@ -428,13 +446,7 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
   log: { argc: exactly(3), run: ok },
   leak: { argc: exactly(3), run: ok },
   reload: { argc: any, run: reload },
-  loadaof: {
-    argc: any,
-    run: (ctx) => {
-      ctx.engine.emptyData(-1, ctx.now);
-      throw Err.generic('Error trying to load the AOF files, check server logs.');
-    },
-  },
+  loadaof: { argc: any, run: loadaof },
   'drop-cluster-packet-filter': { argc: exactly(3), run: (_ctx, argv) => (getLong(argv[2]!), R.ok) },
   'close-cluster-link-on-packet-drop': flag(),
   'disable-cluster-random-ping': flag(),
