@@ -5,6 +5,7 @@
  *
  *   npm run valkey-suite -- [--target mock|binary] [--host H --port P] [--only unit/type/hash,...]
  *                           [--check] [--update] [--readme] [--file-timeout 480] [--stall 150]
+ *                           [--tags "..."] [--with-debug]
  *
  * --target mock starts valkey-double (its CLI, in a child process) on a free
  * port; binary starts the oracle; --host/--port use a server already running.
@@ -12,6 +13,15 @@
  * that does not is restarted, and the file is counted as a crash), its
  * configuration is put back to what `CONFIG GET *` said at the start, and
  * every database is emptied.
+ *
+ * --with-debug also runs the tests tagged needs:debug: it drops
+ * `-needs:debug` from the tags and starts the mock and binary targets with
+ * `--enable-debug-command yes` (an external target must have it already).
+ * Between files it also turns active expiry back on and the quicklist packed
+ * threshold off (DEBUG SET-ACTIVE-EXPIRE 1, QUICKLIST-PACKED-THRESHOLD 0), as
+ * a test that fails half-way may leave them changed. Its reports go to
+ * reports/valkey-suite/<target>-debug/ and it records nothing: the committed
+ * figures and the ratchet are for the default tags.
  *
  * Reports go to reports/valkey-suite/<target>/: summary.json (per file: ok,
  * err, exception, ignored, seconds), tests.tsv (every test and its outcome)
@@ -64,6 +74,8 @@ interface Options {
   readme: boolean;
   fileTimeout: number;
   stall: number;
+  /** --with-debug: needs:debug tests run too, against targets started with enable-debug-command yes. */
+  withDebug: boolean;
 }
 
 interface TestResult {
@@ -89,7 +101,7 @@ interface FileResult {
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = {
     target: 'mock', host: '127.0.0.1', port: 0, only: [], tags: DEFAULT_TAGS, check: false, update: false, readme: false,
-    fileTimeout: 480, stall: 150,
+    fileTimeout: 480, stall: 150, withDebug: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -111,14 +123,24 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--readme') o.readme = true;
     else if (a === '--file-timeout') o.fileTimeout = Number(v());
     else if (a === '--stall') o.stall = Number(v());
+    else if (a === '--with-debug') o.withDebug = true;
     else if (a === '--help' || a === '-h') {
-      console.log('npm run valkey-suite -- [--target mock|binary] [--host H --port P] [--only unit/x,...] [--check] [--update] [--readme]');
+      console.log('npm run valkey-suite -- [--target mock|binary] [--host H --port P] [--only unit/x,...] [--check] [--update] [--readme] [--tags "..."] [--with-debug]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (o.port) o.target = 'external';
   if ((o.check || o.update) && o.target !== 'mock') throw new Error('--check and --update apply to the mock target');
+  if (o.withDebug) {
+    if (o.check || o.update || o.readme) throw new Error('--with-debug records nothing: --check, --update and --readme are for the default tags');
+    o.tags = withDebugTags(o.tags);
+  }
   return o;
+}
+
+/** The tags with `-needs:debug` taken out (the rest, e.g. -needs:pfdebug, stays). */
+export function withDebugTags(tags: string): string {
+  return tags.split(/\s+/).filter((t) => t !== '' && t !== '-needs:debug').join(' ');
 }
 
 // --- the oracle's tree -------------------------------------------------------
@@ -188,11 +210,12 @@ async function startTarget(opts: Options, oracle: string): Promise<RunningTarget
   const port = await freePort();
   const workDir = mkdtempSync(join(tmpdir(), 'valkey-suite-'));
   let child: ChildProcess | undefined;
+  const debugArgs = opts.withDebug ? ['--enable-debug-command', 'yes'] : [];
   const launch = async () => {
     child = opts.target === 'mock'
-      ? spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli.ts'), '--port', String(port)], { stdio: 'ignore', cwd: workDir })
+      ? spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli.ts'), '--port', String(port), ...debugArgs], { stdio: 'ignore', cwd: workDir })
       // Its own working directory: a test that runs SAVE writes nothing into the checkout.
-      : spawn(join(oracle, 'valkey-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', '--dir', workDir], { stdio: 'ignore', cwd: workDir });
+      : spawn(join(oracle, 'valkey-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', '--dir', workDir, ...debugArgs], { stdio: 'ignore', cwd: workDir });
     if (!(await waitPing('127.0.0.1', port, 20_000))) throw new Error(`the ${opts.target} target did not start`);
   };
   const kill = () => new Promise<void>((resolve) => {
@@ -229,7 +252,7 @@ async function configSnapshot(host: string, port: number): Promise<Map<string, s
 }
 
 /** Puts back every parameter that differs from `base`, empties the data, and drops other clients. */
-async function restore(host: string, port: number, base: Map<string, string>): Promise<string[]> {
+async function restore(host: string, port: number, base: Map<string, string>, withDebug = false): Promise<string[]> {
   const now = await configSnapshot(host, port);
   const changed: string[] = [];
   const c = await RawClient.connect(port, host);
@@ -240,6 +263,10 @@ async function restore(host: string, port: number, base: Map<string, string>): P
       changed.push(r.raw.startsWith('+') ? k : `${k} (not restored: ${r.raw.trim()})`);
     }
     await c.send(['FLUSHALL']);
+    if (withDebug) {
+      await c.send(['DEBUG', 'SET-ACTIVE-EXPIRE', '1']);
+      await c.send(['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0']);
+    }
     await c.send(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
     await c.send(['CLIENT', 'KILL', 'TYPE', 'pubsub', 'SKIPME', 'yes']);
   } finally {
@@ -437,8 +464,8 @@ function xmlEscape(s: string): string {
 }
 
 /** Reports of this run; with `record` (--update, --readme) also the committed figures the README table is made from. */
-function writeReports(target: Target, results: readonly FileResult[], tests: readonly TestResult[], record: boolean): void {
-  const dir = join(ROOT, 'reports', 'valkey-suite', target);
+function writeReports(target: Target, results: readonly FileResult[], tests: readonly TestResult[], record: boolean, name: string = target): void {
+  const dir = join(ROOT, 'reports', 'valkey-suite', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(dir, 'tests.tsv'), 'file\ttest\toutcome\tms\n' + tests.map((t) => `${t.file}\t${t.name}\t${t.outcome}\t${t.ms}`).join('\n') + '\n');
@@ -526,7 +553,7 @@ async function main(): Promise<void> {
         console.log(`  ${f}: the target stopped answering PING; restarting it`);
         await target.restart();
       } else {
-        const changed = await restore(target.host, target.port, base);
+        const changed = await restore(target.host, target.port, base, opts.withDebug);
         if (changed.length) console.log(`  ${f} left config changed: ${changed.join(', ')} (restored)`);
       }
       results.push(result);
@@ -536,9 +563,10 @@ async function main(): Promise<void> {
   } finally {
     await target.stop();
   }
-  writeReports(opts.target, results, tests, opts.update || opts.readme);
+  const reportName = opts.withDebug ? `${opts.target}-debug` : opts.target;
+  writeReports(opts.target, results, tests, opts.update || opts.readme, reportName);
   const total = results.reduce((a, r) => ({ ok: a.ok + r.ok, err: a.err + r.err }), { ok: 0, err: 0 });
-  console.log(`\n${opts.target}: ${total.ok} passed, ${total.err} failed in ${files.length} files, ${Math.round((Date.now() - t0) / 1000)}s (reports/valkey-suite/${opts.target}/)`);
+  console.log(`\n${opts.target}: ${total.ok} passed, ${total.err} failed in ${files.length} files, ${Math.round((Date.now() - t0) / 1000)}s (reports/valkey-suite/${reportName}/, tags: ${opts.tags})`);
   if (opts.check || opts.update) {
     const { regressions, added } = ratchet(tests, files, opts.update);
     if (opts.update) console.log(`ratchet: list updated (${added.length} added)`);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CONFIG_PARAMS } from './engine/config-params.js';
 import { createServer } from './index.js';
 
 const USAGE = `usage: valkey-double [options]
@@ -20,6 +21,9 @@ options:
       --aclfile PATH      load ACL users from this file (ACL LOAD / ACL SAVE use it)
       --admin             accept the DOUBLE.FAULT / DOUBLE.CLOCK admin commands (fault rules over the wire)
       --seed N            seed of probabilistic faults (default: VALKEY_DOUBLE_SEED, else from the clock)
+      --<name> VALUE...   any Valkey configuration parameter, as valkey-server takes it
+                          (e.g. --enable-debug-command yes, --maxmemory-policy allkeys-lru,
+                          --save 900 1): the words up to the next --option are its value
   -v, --version           print the version
   -h, --help              print this help
 
@@ -46,11 +50,43 @@ function version(): string {
   return 'unknown';
 }
 
+/** Options of this command line itself; any other --name that is a configuration parameter goes to the engine. */
+const OWN_OPTIONS = new Set(['port', 'bind', 'databases', 'requirepass', 'version', 'help']);
+
+/**
+ * Takes the `--name value...` of configuration parameters out of argv, as
+ * valkey-server reads them: every word up to the next `--option` belongs to
+ * the value, joined by spaces. Returns the rest of argv and the parameters.
+ */
+function splitConfigArgs(argv: readonly string[]): { rest: string[]; config: Record<string, string> } {
+  const known = new Set<string>();
+  for (const d of CONFIG_PARAMS) {
+    known.add(d.name);
+    if (d.alias) known.add(d.alias);
+  }
+  const rest: string[] = [];
+  const config: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.startsWith('--') ? a.slice(2).toLowerCase() : '';
+    if (!name || name.includes('=') || OWN_OPTIONS.has(name) || !known.has(name)) {
+      rest.push(a);
+      continue;
+    }
+    const words: string[] = [];
+    while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) words.push(argv[++i]!);
+    if (words.length === 0) throw new UsageError(`--${name} needs a value`);
+    config[name] = words.join(' ');
+  }
+  return { rest, config };
+}
+
 async function main(argv: string[]): Promise<void> {
   let values;
+  const split = splitConfigArgs(argv);
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: split.rest,
       options: {
         port: { type: 'string', short: 'p', default: '6379' },
         bind: { type: 'string', default: '127.0.0.1' },
@@ -85,7 +121,9 @@ async function main(argv: string[]): Promise<void> {
     host: values.bind,
     ...(databases !== undefined ? { databases } : {}),
     ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
-    ...(values.aclfile !== undefined ? { config: { aclfile: values.aclfile } } : {}),
+    ...(Object.keys(split.config).length > 0 || values.aclfile !== undefined
+      ? { config: { ...split.config, ...(values.aclfile !== undefined ? { aclfile: values.aclfile } : {}) } }
+      : {}),
   });
   const where = server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
   console.log(`valkey-double ${version()} listening on ${where} (${server.url})`);

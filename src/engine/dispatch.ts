@@ -47,6 +47,11 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd) return reject(engine, client, undefined, unknownCommand(engine, argv));
   if (!arityOk(cmd.spec.arity, argv.length)) return reject(engine, client, cmd, Err.wrongArity(cmd.fullname).reply);
+  // (A protected command valkey-double does not have yet answers "not implemented" below instead.)
+  if (cmd.run && cmd.flags.has('protected')) {
+    const refused = protectedRefusal(engine, client, cmd);
+    if (refused) return reject(engine, client, cmd, refused);
+  }
   if (client.multi && cmd.flags.has('no_multi')) {
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
@@ -99,6 +104,29 @@ function mayWrite(client: Client, cmd: CommandEntry): boolean {
   const w = (c: CommandEntry) => c.flags.has('write') || c.flags.has('may_replicate');
   if (w(cmd)) return true;
   return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd));
+}
+
+/**
+ * DEBUG and MODULE are protected commands: they run only when
+ * enable-debug-command / enable-module-command (immutable, set at startup)
+ * is "yes", or "local" and the client connects from a loopback address
+ * (allowProtectedAction, connSocketIsLocal).
+ */
+function protectedRefusal(engine: Engine, client: Client, cmd: CommandEntry): ErrorReply | undefined {
+  const base = cmd.parent ?? cmd;
+  const which = base.fullname === 'debug' ? 'DEBUG' : base.fullname === 'module' ? 'MODULE' : undefined;
+  if (which === undefined) return undefined;
+  const option = which === 'DEBUG' ? 'enable-debug-command' : 'enable-module-command';
+  const allowed = engine.config.get(option);
+  if (allowed === 'yes' || (allowed === 'local' && isLocalPeer(client.conn.addr))) return undefined;
+  return R.error(`ERR ${which} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, ` +
+    'otherwise you need to set this option in the configuration file, and then restart the server.');
+}
+
+/** connSocketIsLocal: the peer's address starts with "127." or is "::1" (`addr` is "ip:port"). */
+export function isLocalPeer(addr: string): boolean {
+  const ip = addr.slice(0, Math.max(0, addr.lastIndexOf(':')));
+  return ip.startsWith('127.') || ip === '::1';
 }
 
 /**

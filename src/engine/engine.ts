@@ -13,6 +13,7 @@ import { countError, dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
+import type { Snapshot } from './rdb/snapshot.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
 import { Evictor } from './eviction.js';
@@ -108,8 +109,26 @@ export class Engine {
   /** set-max-* and zset-max-* encoding limits, following CONFIG SET. */
   readonly setLimits: SetLimits;
   readonly zsetLimits: ZsetLimits;
-  /** Switches of debugging commands (PFDEBUG SIMD ON|OFF). */
-  readonly debugFlags = { hllSimd: true };
+  /** Switches of debugging commands (PFDEBUG SIMD ON|OFF, DEBUG ...). */
+  readonly debugFlags = {
+    hllSimd: true,
+    /** DEBUG SET-ACTIVE-EXPIRE 0|1: keys and hash fields expire in the background (server.active_expire_enabled). */
+    activeExpire: true,
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION 0|1: RESTORE (and RDB loading) skip the CRC64 check. */
+    skipChecksum: false,
+    /**
+     * DEBUG SET-DISABLE-DENY-SCRIPTS 0|1 (server.script_disable_deny_script):
+     * when set, scripts may call commands flagged `noscript` and run while
+     * scripts would otherwise be denied. For the scripting bridge to read.
+     */
+    disableDenyScripts: false,
+    /** DEBUG QUICKLIST-PACKED-THRESHOLD: 0 = off; else list elements of at least this many bytes get a plain node. */
+    packedThreshold: 0,
+    /** DEBUG PAUSE-CRON 0|1: recorded only (the engine has no cron). */
+    pauseCron: false,
+  };
+  /** The dataset as the last SAVE (or DEBUG RELOAD) left it: what DEBUG RELOAD NOSAVE loads. */
+  rdbSnapshot: Snapshot | undefined;
   readonly commands: CommandTable;
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
@@ -425,9 +444,9 @@ export class Engine {
     this.notifyKeyspaceEvent('e', 'evicted', key, db.id);
   }
 
-  /** Active expiry runs except in import mode (databasesCron) and while CLIENT PAUSE holds it back. */
+  /** Active expiry runs except in import mode (databasesCron), while CLIENT PAUSE holds it back, or after DEBUG SET-ACTIVE-EXPIRE 0. */
   private get activeExpiry(): boolean {
-    return !this.importMode.on && !this.pause.expiryPaused;
+    return this.debugFlags.activeExpire && !this.importMode.on && !this.pause.expiryPaused;
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */

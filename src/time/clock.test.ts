@@ -258,3 +258,40 @@ describe('unfake', () => {
     expect(unfake(original, 'setTimeout')).toBe(original);
   });
 });
+
+describe('sleep()', () => {
+  test('a virtual clock moves by the slept time, microseconds kept, and fires due callbacks only after the caller returns', async () => {
+    const c = new VirtualClock({ start: 1_000_000 });
+    const fired: number[] = [];
+    c.schedule(1_000_001, () => fired.push(c.now()));
+    c.sleep(1.5);
+    expect(c.now()).toBe(1_000_001);
+    expect(c.nowUs()).toBe(1_000_001_500);
+    expect(fired).toEqual([]); // the sleeper is still running
+    await new Promise((r) => setTimeout(r, 5));
+    expect(fired).toEqual([1_000_001]);
+    c.sleep(0.6); // 1.5 + 0.6 = 2.1 ms in all
+    expect(c.nowUs()).toBe(1_000_002_100);
+    c.sleep(0);
+    c.sleep(-1);
+    expect(c.nowUs()).toBe(1_000_002_100);
+  });
+
+  test('an advance after a sleep fires what the sleep made due, at once', () => {
+    const c = new VirtualClock({ start: 0 });
+    const fired: number[] = [];
+    c.schedule(10, () => fired.push(c.now()));
+    c.sleep(20);
+    c.advance(0);
+    expect(fired).toEqual([20]);
+  });
+
+  test('the system clock blocks the thread for about that long', () => {
+    const c = new SystemClock();
+    const t0 = performance.now();
+    c.sleep(30);
+    const took = performance.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(29);
+    expect(took).toBeLessThan(1000);
+  });
+});

@@ -16,6 +16,20 @@ export interface Clock {
   /** Epoch microseconds (TIME, CLIENT LIST ages); a virtual clock derives it from ms. */
   nowUs(): number;
   schedule(at: number, fn: () => void): Timer;
+  /**
+   * Holds the caller for `ms` milliseconds (fractions allowed) without
+   * returning to the event loop, as a server stuck in a long command is
+   * (DEBUG SLEEP): the system clock blocks the thread for real, a virtual
+   * clock moves forward by that much. Optional for clocks of your own: without
+   * it, DEBUG SLEEP returns at once.
+   */
+  sleep?(ms: number): void;
+}
+
+/** Blocks the thread for `ms` real milliseconds (Atomics.wait on a private buffer nobody notifies). */
+function blockFor(ms: number): void {
+  if (!(ms > 0)) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Real time, from the timers captured at load. */
@@ -44,6 +58,11 @@ export class SystemClock implements Clock {
     };
     arm();
     return { cancel: () => { cancelled = true; this.timers.clearTimeout(handle); } };
+  }
+  sleep(ms: number): void {
+    // Atomics.wait may wake a little early: wait again for what is left, by the wall clock.
+    const end = this.timers.nowUs() + ms * 1000;
+    for (let left = ms; left > 0; left = (end - this.timers.nowUs()) / 1000) blockFor(left);
   }
 }
 
@@ -78,6 +97,10 @@ export class VirtualClock implements Clock {
   private cancelledCount = 0;
   private realTimer: NodeJS.Timeout | undefined;
   private firing = false;
+  /** Microseconds slept beyond the whole milliseconds of `base` (sleep() of fractions): nowUs() shows them. */
+  private fracUs = 0;
+  /** A real timer that fires what a sleep() made due, once the sleeping caller has returned. */
+  private afterSleep: NodeJS.Timeout | undefined;
 
   constructor(opts: VirtualClockOptions = {}, private readonly timers: RealTimers = realTimers) {
     const start = opts.start ?? timers.nowMs();
@@ -92,7 +115,32 @@ export class VirtualClock implements Clock {
   }
 
   nowUs(): number {
-    return this.now() * 1000;
+    return this.now() * 1000 + this.fracUs;
+  }
+
+  /**
+   * Moves time forward by `ms` (fractions kept to the microsecond for
+   * nowUs()) without running callbacks now: the sleeping caller is in the
+   * middle of its work, as Valkey is inside DEBUG SLEEP. What became due
+   * fires on the next advance()/set(), or from a real timer right after the
+   * caller returns to the event loop.
+   */
+  sleep(ms: number): void {
+    if (!(ms > 0) || !Number.isFinite(ms)) return;
+    const us = this.fracUs + Math.round(ms * 1000);
+    this.setBase(this.now() + Math.floor(us / 1000));
+    this.fracUs = us % 1000;
+    if (this.afterSleep === undefined && !this.firing) {
+      const due = this.nextDue();
+      if (due !== undefined && due <= this.now()) {
+        this.afterSleep = this.timers.setTimeout(() => {
+          this.afterSleep = undefined;
+          this.fireUpTo(this.now());
+          this.armReal();
+        }, 0);
+        this.afterSleep.unref?.();
+      }
+    }
   }
 
   get isRunning(): boolean {
@@ -121,6 +169,7 @@ export class VirtualClock implements Clock {
   /** Jump to an absolute epoch-ms time (forward or back) and fire what is due. */
   set(epochMs: number): void {
     if (!Number.isFinite(epochMs)) throw new RangeError('set() takes a finite epoch-ms number');
+    this.fracUs = 0;
     this.moveTo(epochMs);
   }
 
@@ -167,9 +216,12 @@ export class VirtualClock implements Clock {
   private moveTo(time: number): void {
     const t = Math.floor(time);
     if (this.firing || t <= this.now()) {
-      // Backwards (nothing becomes due), or from inside a callback (the outer loop fires).
+      // Backwards, or from inside a callback (the outer loop fires). Only what a sleep() left overdue becomes due.
       this.setBase(t);
-      if (!this.firing) this.armReal();
+      if (!this.firing) {
+        this.fireUpTo(t);
+        this.armReal();
+      }
       return;
     }
     this.fireUpTo(t);

@@ -151,4 +151,22 @@ describe('npx valkey-double', () => {
     expect(await version.exited).toBe(0);
     expect(version.stdout).toMatch(/^valkey-double \d+\.\d+\.\d+/);
   });
+
+  test('configuration parameters as valkey-server takes them: --enable-debug-command yes, multi-word values, bad values', async () => {
+    const port = await freePort();
+    const cli = run(['--port', String(port), '--enable-debug-command', 'yes', '--save', '900', '1', '300', '10', '--maxmemory-policy', 'allkeys-lru']);
+    await until(cli, /listening/);
+    const c = await connect(port);
+    expect(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).toBe('OK');
+    expect(await c.call('CONFIG', 'GET', 'save')).toEqual(['save', '900 1 300 10']);
+    expect(await c.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
+    const plain = await freePort();
+    const off = run(['--port', String(plain)]);
+    await until(off, /listening/);
+    const d = await connect(plain);
+    expect(await d.call('DEBUG', 'HELP')).toEqual({ error: expect.stringMatching(/^ERR DEBUG command not allowed\. If the enable-debug-command option is set to "local"/) });
+    const bad = run(['--port', '0', '--enable-debug-command', 'maybe']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr).toMatch(/enable-debug-command/);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { compareRatchet, hangingTest, parseRuntestOutput, readmeTable } from '../../scripts/valkey-suite.js';
+import { compareRatchet, hangingTest, parseRuntestOutput, readmeTable, withDebugTags } from '../../scripts/valkey-suite.js';
 
 const green = (s: string) => `\u001b[0;32;49m${s}\u001b[0m`;
 
@@ -90,4 +90,13 @@ test('the README table is the one the committed results give (npm run valkey-sui
   const start = readme.indexOf('<!-- valkey-suite:start -->');
   const end = readme.indexOf('<!-- valkey-suite:end -->') + '<!-- valkey-suite:end -->'.length;
   expect(readme.slice(start, end)).toBe(readmeTable());
+});
+
+describe('--with-debug', () => {
+  test('takes -needs:debug out of the tags and keeps the others', () => {
+    expect(withDebugTags('-slow -needs:debug -needs:pfdebug -needs:repl -needs:save -needs:local-process'))
+      .toBe('-slow -needs:pfdebug -needs:repl -needs:save -needs:local-process');
+    expect(withDebugTags('  -needs:debug  ')).toBe('');
+    expect(withDebugTags('-slow')).toBe('-slow');
+  });
 });

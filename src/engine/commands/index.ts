@@ -3,6 +3,7 @@ import type { CommandGroup } from '../command.js';
 import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmap.js';
 import { connectionCommands } from './connection.js';
+import { debugCommands } from './debug.js';
 import { genericCommands } from './generic.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
@@ -23,6 +24,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   aclCommands,
   bitmapCommands,
   connectionCommands,
+  debugCommands,
   genericCommands,
   geoCommands,
   hashCommands,

@@ -31,6 +31,17 @@ function listFill(ctx: Context): number {
   return ctx.engine.config.getInt('list-max-listpack-size');
 }
 
+/**
+ * Before `count` elements of `bytes` bytes go into `list`: the listpack
+ * becomes a quicklist if they would not fit (listTypeTryConversionAppend),
+ * and the engine's packed threshold (DEBUG QUICKLIST-PACKED-THRESHOLD)
+ * decides which elements get plain nodes.
+ */
+function beforeInsert(ctx: Context, list: ListValue, bytes: number, count: number): void {
+  list.packedThreshold = ctx.engine.debugFlags.packedThreshold;
+  list.tryConvertGrowing(bytes, count, listFill(ctx));
+}
+
 /** getListPositionFromObjectOrReply: LEFT or RIGHT. */
 function parsePosition(arg: Bytes): Where {
   if (isToken(arg, 'RIGHT')) return 'tail';
@@ -96,7 +107,7 @@ function push(ctx: Context, argv: readonly Bytes[], w: Where, xx: boolean): Repl
   }
   let bytes = 0;
   for (let j = 2; j < argv.length; j++) bytes += argv[j]!.length;
-  list.tryConvertGrowing(bytes, argv.length - 2, listFill(ctx));
+  beforeInsert(ctx, list, bytes, argv.length - 2);
   for (let j = 2; j < argv.length; j++) list.push(argv[j]!, w);
   ctx.dirty(argv.length - 2);
   ctx.modified(key);
@@ -196,7 +207,7 @@ function lmove(ctx: Context, srcKey: Bytes, src: ListValue, dstKey: Bytes, from:
   const addBytes = srcWasQuicklist && isIntEncodable(v) ? 0 : v.length;
   // lmoveHandlePush
   const dst = de === undefined ? createList(ctx, dstKey) : (de.value as ListValue);
-  dst.tryConvertGrowing(addBytes, 1, listFill(ctx));
+  beforeInsert(ctx, dst, addBytes, 1);
   dst.push(v, to);
   ctx.modified(dstKey);
   ctx.notify('l', to === 'head' ? 'lpush' : 'rpush', dstKey);
@@ -240,7 +251,7 @@ export const listCommands: CommandGroup = {
     if (e === undefined) return R.int(0);
     const list = e.value as ListValue;
     // Converted first, as if the element will be inserted.
-    list.tryConvertGrowing(argv[4]!.length, 1, listFill(ctx));
+    beforeInsert(ctx, list, argv[4]!.length, 1);
     if (!list.insert(argv[3]!, argv[4]!, after)) return R.int(-1);
     ctx.modified(key);
     ctx.notify('l', 'linsert', key);
@@ -266,10 +277,9 @@ export const listCommands: CommandGroup = {
     if (e === undefined) throw Err.noSuchKey();
     const index = getLong(argv[2]!);
     const list = e.value as ListValue;
-    const fill = listFill(ctx);
-    list.tryConvertGrowing(argv[3]!.length, 1, fill);
+    beforeInsert(ctx, list, argv[3]!.length, 1);
     if (!list.set(index, argv[3]!)) throw Err.indexOutOfRange();
-    list.tryConvertShrinking(fill);
+    list.tryConvertShrinking(listFill(ctx));
     ctx.modified(key);
     ctx.notify('l', 'lset', key);
     ctx.dirty();

@@ -15,6 +15,7 @@ import { Err } from '../errors.js';
 import { helpReply, subcommandSyntaxError } from '../help.js';
 import { memoryUsage } from '../memory/usage.js';
 import { restore } from './generic.js';
+import { takeSnapshot } from '../rdb/snapshot.js';
 import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
@@ -40,8 +41,12 @@ function checkFlushArgs(argv: readonly Bytes[]): boolean {
   throw Err.syntax();
 }
 
-/** rdbSave as far as a server without files goes: the data counts as saved now. */
+/**
+ * rdbSave as far as a server without files goes: the data counts as saved
+ * now, and its snapshot is what DEBUG RELOAD NOSAVE loads.
+ */
 function doSave(engine: Engine, now: number): void {
+  engine.rdbSnapshot = takeSnapshot(engine, now);
   engine.stats.dirty = 0;
   engine.stats.lastSave = Math.floor(now / 1000);
 }

@@ -28,7 +28,7 @@ import { LzfCompressor } from '../rdb/lzf.js';
 import { compressNode, inCompressedRange, nodeBytes } from '../rdb/quicklist.js';
 
 /** sdsAllocSize of an sds made by sdsnewlen (a type 5 only when not empty). */
-function sdsAlloc(len: number): number {
+export function sdsAlloc(len: number): number {
   return jeSize(sdsReqSize(len, len === 0));
 }
 

@@ -82,7 +82,8 @@ function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
         return fail('Unknown command called from script');
       }
       if (!arityOk(cmd.spec.arity, argv.length)) return fail('Wrong number of args calling command from script');
-      if (cmd.flags.has('noscript')) return fail('This Valkey command is not allowed from script');
+      // DEBUG SET-DISABLE-DENY-SCRIPTS 1 lets scripts run noscript commands (server.script_disable_deny_script).
+      if (cmd.flags.has('noscript') && !engine.debugFlags.disableDenyScripts) return fail('This Valkey command is not allowed from script');
       const write = cmd.flags.has('write');
       if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return fail('-ERR Write commands are not allowed from read-only scripts.');
       fake.resp = run.resp;

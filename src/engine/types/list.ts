@@ -68,8 +68,12 @@ function exceedsLimit(fill: number, newSz: number, newCount: number): boolean {
   return newCount > (fill === 0 ? 1 : fill);
 }
 
-/** isLargeElement: an element this big gets a plain node of its own. */
-function isLarge(sz: number, fill: number): boolean {
+/**
+ * isLargeElement: an element this big gets a plain node of its own. A packed
+ * threshold (DEBUG QUICKLIST-PACKED-THRESHOLD, 0 = off) replaces the rule.
+ */
+function isLarge(sz: number, fill: number, packedThreshold = 0): boolean {
+  if (packedThreshold !== 0) return sz >= packedThreshold;
   return fill >= 0 ? sz > SIZE_SAFETY_LIMIT : sz > negFillLimit(fill);
 }
 
@@ -208,6 +212,12 @@ export class ListValue {
   encoding: 'listpack' | 'quicklist' = 'listpack';
   /** The quicklist's own fill, fixed when it was created (CONFIG SET later does not change it). */
   fill = -2;
+  /**
+   * Valkey's process-wide quicklist packed_threshold (DEBUG
+   * QUICKLIST-PACKED-THRESHOLD; 0 = off), set on the list by the command
+   * that is about to insert into it.
+   */
+  packedThreshold = 0;
   head: ListNode | null;
   tail: ListNode | null;
   /** Number of nodes (quicklist->len); 1 for a listpack. */
@@ -319,7 +329,7 @@ export class ListValue {
   // --- node plumbing ---------------------------------------------------------
 
   private allowInsert(node: ListNode | null, sz: number): boolean {
-    if (node === null || node.plain || isLarge(sz, this.fill)) return false;
+    if (node === null || node.plain || isLarge(sz, this.fill, this.packedThreshold)) return false;
     return !exceedsLimit(this.fill, node.sz + sz + SIZE_ESTIMATE_OVERHEAD, node.count + 1);
   }
 
@@ -441,7 +451,7 @@ export class ListValue {
     }
     const sz = v.length;
     const end = where === 'head' ? this.head : this.tail;
-    if (isLarge(sz, this.fill)) {
+    if (isLarge(sz, this.fill, this.packedThreshold)) {
       this.linkNode(end, new ListNode([v], true), where === 'tail');
     } else if (this.allowInsert(end, sz)) {
       if (where === 'head') end!.pushFront(v);
@@ -534,7 +544,7 @@ export class ListValue {
     }
     // quicklistReplaceEntry
     const sz = v.length;
-    const large = isLarge(sz, this.fill);
+    const large = isLarge(sz, this.fill, this.packedThreshold);
     if (!node.plain && !large) {
       node.sz += lpEntrySize(v) - lpEntrySize(node.get(off));
       node.set(off, v);
@@ -595,7 +605,7 @@ export class ListValue {
     const atHead = !after && off === 0;
     const availNext = atTail && this.allowInsert(node.next, sz);
     const availPrev = atHead && this.allowInsert(node.prev, sz);
-    if (isLarge(sz, this.fill)) {
+    if (isLarge(sz, this.fill, this.packedThreshold)) {
       if (node.plain || atTail || atHead) {
         this.linkNode(node, new ListNode([v], true), after);
       } else {
@@ -707,6 +717,7 @@ export class ListValue {
     const l = new ListValue();
     l.encoding = this.encoding;
     l.fill = this.fill;
+    l.packedThreshold = this.packedThreshold;
     l.length = this.length;
     l.head = l.tail = null;
     l.nodes = 0;
