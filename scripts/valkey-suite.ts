@@ -251,12 +251,16 @@ async function configSnapshot(host: string, port: number): Promise<Map<string, s
   }
 }
 
-/** Puts back every parameter that differs from `base`, empties the data, and drops other clients. */
+/** Ends pauses and scripts, puts back every parameter that differs from `base`, empties the data, and drops other clients. */
 async function restore(host: string, port: number, base: Map<string, string>, withDebug = false): Promise<string[]> {
   const now = await configSnapshot(host, port);
   const changed: string[] = [];
   const c = await RawClient.connect(port, host);
   try {
+    // A pause or a running script that a file left behind would hold every later command (the replies are not checked).
+    await c.send(['CLIENT', 'UNPAUSE']);
+    await c.send(['SCRIPT', 'KILL']);
+    await c.send(['FUNCTION', 'KILL']);
     for (const [k, v] of base) {
       if (now.get(k) === v) continue;
       const r = await c.send(['CONFIG', 'SET', k, v]);

@@ -6,6 +6,8 @@
 import { R, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import { requestLength } from './commandlog.js';
 import { OOM_ERROR } from './eviction.js';
+import { SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
+import { parseShebang } from './scripting/scripting.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
 import { Context } from './context.js';
@@ -74,7 +76,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
 
   // CLIENT PAUSE: the client waits, and the command runs again from the top once the pause eases.
-  if (engine.pause.blocks(client, mayWrite(client, cmd))) {
+  if (engine.pause.blocks(client, mayWrite(engine, client, cmd, argv))) {
     engine.pause.postpone(client, argv, cmd.fullname);
     return BLOCKED;
   }
@@ -100,10 +102,37 @@ function denyOom(client: Client, cmd: CommandEntry): boolean {
 }
 
 /** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */
-function mayWrite(client: Client, cmd: CommandEntry): boolean {
-  const w = (c: CommandEntry) => c.flags.has('write') || c.flags.has('may_replicate');
-  if (w(cmd)) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd));
+function mayWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  const w = (c: CommandEntry, a: readonly Bytes[]) => {
+    const declared = scriptDeclaredFlags(engine, c, a);
+    if (declared !== undefined) return (declared & SF_NO_WRITES) === 0;
+    return c.flags.has('write') || c.flags.has('may_replicate');
+  };
+  if (w(cmd, argv)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
+}
+
+/**
+ * scriptFlagsToCmdFlags: a script that declares its flags (a shebang, or a
+ * function's flags) writes only without no-writes; EVAL in compatibility mode
+ * keeps the command's own flags (undefined).
+ */
+function scriptDeclaredFlags(engine: Engine, cmd: CommandEntry, argv: readonly Bytes[]): number | undefined {
+  let flags: number | undefined;
+  const name = cmd.fullname;
+  if ((name === 'eval' || name === 'eval_ro') && argv[1] !== undefined) {
+    try {
+      flags = parseShebang(argv[1]).flags;
+    } catch {
+      return undefined;
+    }
+  } else if ((name === 'evalsha' || name === 'evalsha_ro') && argv[1] !== undefined) {
+    flags = engine.scripting.scripts.get(argv[1].toLowerCase())?.flags;
+  } else if ((name === 'fcall' || name === 'fcall_ro') && argv[1] !== undefined) {
+    flags = engine.scripting.functions.get(argv[1].toLowerCase())?.flags ?? engine.scripting.functions.get(argv[1])?.flags;
+  }
+  if (flags === undefined || (flags & SF_EVAL_COMPAT) !== 0) return undefined;
+  return flags;
 }
 
 /**
@@ -157,10 +186,12 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   }
   // MONITOR sees what ran, except administrative and skip-monitor commands.
   if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv, client.script);
-  // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched.
-  if (client.tracking && !client.tracking.bcast && cmd.flags.has('readonly') && !TRACK_SCRIPT_ONLY.has(cmd.fullname)) {
+  // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched; for a
+  // command a script runs, that is the script's caller.
+  const tracker = client.script ? engine.scripting.running?.caller ?? client : client;
+  if (tracker.tracking && !tracker.tracking.bcast && cmd.flags.has('readonly') && !TRACK_SCRIPT_ONLY.has(cmd.fullname)) {
     const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
-    if (keys.length) engine.tracking.rememberKeys(client, keys);
+    if (keys.length) engine.tracking.rememberKeys(tracker, keys);
   }
   if (reply !== BLOCKED && reply.t === 'error' && !ctx.noErrorStats) {
     cmd.stats.failed++;

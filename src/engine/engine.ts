@@ -189,6 +189,8 @@ export class Engine {
   private servingReady = false;
   private readonly listeners: KeyspaceEventListener[] = [];
   private readonly blockedIndex = new Map<Client, Blocked>();
+  /** CONFIG SET maxmemory ran: evict once the command is done. */
+  private evictSoon = false;
   /** The idle-client check of `timeout`, while armed. */
   private idleTimer: Timer | undefined;
   /** import-mode, followed live: leaving it re-arms active expiry. */
@@ -210,6 +212,7 @@ export class Engine {
     // Leaving import mode resumes active expiry.
     this.config.onChange('import-mode', () => this.armExpiry());
     this.config.onChange('timeout', () => this.armIdleCheck());
+    this.config.onChange('maxmemory', () => { this.evictSoon = true; });
     this.notifyConfig = this.config.live(['notify-keyspace-events'], (cfg) => ({ flags: keyspaceEventFlags(cfg.get('notify-keyspace-events')) ?? 0 }));
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     this.files = opts.files;
@@ -453,8 +456,12 @@ export class Engine {
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
     if (this.reruns.length && this.current === null) this.runPostponed();
-    // The eviction time event after CONFIG SET maxmemory, and after every write: stay under maxmemory.
-    if (this.current === null && this.config.getInt('maxmemory') > 0) this.evictor.perform(this.clock.now());
+    // The eviction time event CONFIG SET maxmemory starts (updateMaxmemory); otherwise evictions happen
+    // in processCommand, before the next command, as in Valkey.
+    if (this.evictSoon && this.current === null) {
+      this.evictSoon = false;
+      if (this.config.getInt('maxmemory') > 0) this.evictor.perform(this.clock.now());
+    }
     // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
     if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();
