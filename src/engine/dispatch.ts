@@ -3,7 +3,7 @@
  * and cluster routing): the gates of Valkey's processCommand in its order,
  * then `call()`, which runs the handler with one time snapshot.
  */
-import { R, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
+import { R, encode, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import { requestLength } from './commandlog.js';
 import { OOM_ERROR } from './eviction.js';
 import { SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
@@ -209,7 +209,7 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
 export function logCommand(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[], reply: Reply, now: number): void {
   if (cmd.flags.has('skip_commandlog')) return;
   const log = engine.commandLog;
-  if (log.enabled('large-reply')) client.replyBytes += encodedLength(reply, client.resp);
+  if (log.enabled('large-reply')) client.replyBytes += replyLength(reply, client.resp);
   // A command run from a script is logged under the calling connection (scriptGetCaller).
   const caller = client.script ? engine.scripting.running?.caller ?? client : client;
   log.push(client, caller, argv, { durationUs: client.duration, requestBytes: client.requestBytes, replyBytes: client.replyBytes }, now);
@@ -239,6 +239,16 @@ function reject(engine: Engine, client: Client, cmd: CommandEntry | undefined, r
   }
   countError(engine, reply.v);
   return reply;
+}
+
+/** encodedLength, or for a reply nested too deep for the stack (a script's recursive table), the encoder's own iterative count. */
+function replyLength(reply: Reply, resp: 2 | 3): number {
+  try {
+    return encodedLength(reply, resp);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return encode(reply, resp).length;
+  }
 }
 
 /** Counts an error reply for INFO stats and errorstats. */
