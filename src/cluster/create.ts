@@ -1,0 +1,187 @@
+/**
+ * A whole Valkey cluster in one process: one engine and one ValkeyServer per
+ * node, each on its own loopback port, all on one clock, sharing one
+ * topology (src/cluster/topology.ts).
+ *
+ *   const cluster = await createCluster({ primaries: 3, replicasPerPrimary: 1 });
+ *   cluster.nodes;        // [{ id, role, host, port, shardId, slots, server, engine }, ...] primaries first
+ *   new Cluster([{ host: cluster.nodes[0].host, port: cluster.nodes[0].port }]);   // ioredis
+ *   await cluster.close();
+ */
+import { ValkeyServer } from '../server/index.js';
+import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
+import { NO_REPLICATION, NodeView, Topology, type ReplicationLink, type TopologyNode } from './topology.js';
+import { createAssignment } from './slots.js';
+
+export interface ClusterOptions<C extends Clock = Clock> {
+  /** Primaries (default 3). */
+  primaries?: number;
+  /** Replicas of each primary (default 0). */
+  replicasPerPrimary?: number;
+  /** cluster-databases of every node (default 1, as Valkey). */
+  databases?: number;
+  clock?: C | 'system' | 'virtual';
+  /** Node i listens on basePort + i (primaries first); by default every node gets a free port. */
+  basePort?: number;
+  /** Interface to listen on (default 127.0.0.1); also the address the nodes announce. */
+  host?: string;
+  requirepass?: string;
+  /** Config parameters of every node, as valkey.conf takes them. */
+  config?: Readonly<Record<string, string>>;
+  /** Seed of node ids, shard ids and the engines' rngs (default 1). */
+  seed?: number;
+  /**
+   * 'created' (default): the nodes form a cluster, slots and replicas assigned
+   * as `valkey-cli --cluster create` does. 'empty': every node starts alone,
+   * without slots, as fresh `valkey-server --cluster-enabled yes` processes,
+   * for a test (or valkey-cli) to build the cluster with CLUSTER MEET,
+   * ADDSLOTS and REPLICATE.
+   */
+  topology?: 'created' | 'empty';
+  /**
+   * Whether nodes listen on TCP (default true). With false nothing binds:
+   * `basePort` (required then) only names the nodes' addresses, and clients
+   * reach a node through `node.server.connectInProcess()`. Large topologies
+   * (thousands of nodes) are built this way.
+   */
+  listen?: boolean;
+}
+
+export interface ClusterNodeHandle {
+  readonly id: string;
+  readonly role: 'primary' | 'replica';
+  readonly host: string;
+  readonly port: number;
+  readonly shardId: string;
+  /** Slot ranges the node serves, [start, end] inclusive (a replica: none). */
+  readonly slots: readonly (readonly [number, number])[];
+  /** The id of its primary, for a replica. */
+  readonly primaryId: string | null;
+  /** The node's server (its engine is `server.engine`). */
+  readonly server: ValkeyServer;
+}
+
+export class ValkeyCluster<C extends Clock = Clock> {
+  /** Where a replica's engine is attached to its primary's engine: replace to wire replication in. */
+  replication: ReplicationLink = NO_REPLICATION;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly clock: C,
+    readonly topology: Topology,
+    private readonly members: readonly { node: TopologyNode; server: ValkeyServer }[],
+  ) {}
+
+  /** The nodes as they are now, in creation order (primaries first). */
+  get nodes(): ClusterNodeHandle[] {
+    return this.members.map(({ node, server }) => ({
+      id: node.id,
+      role: node.primary ? 'replica' : 'primary',
+      host: server.host,
+      port: node.port,
+      shardId: node.shardId,
+      slots: node.slotRanges,
+      primaryId: node.primary?.id ?? null,
+      server,
+    }));
+  }
+
+  /** The node with this id or port. */
+  node(idOrPort: string | number): ClusterNodeHandle | undefined {
+    return this.nodes.find((n) => n.id === idOrPort || n.port === idOrPort);
+  }
+
+  /** Every database of every node emptied (as FLUSHALL on each). */
+  flushAll(): void {
+    for (const m of this.members) m.server.flushAll();
+  }
+
+  /** Closes every node's server. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= Promise.all(this.members.map((m) => m.server.close())).then(() => undefined);
+    return this.closing;
+  }
+}
+
+function makeClock<C extends Clock>(c: ClusterOptions<C>['clock']): Clock {
+  if (c === undefined || c === 'system') return new SystemClock();
+  if (c === 'virtual') return new VirtualClock();
+  return c;
+}
+
+/** The cluster bus port a node announces: port + 10000 (Valkey's default), or 0 past 65535. */
+function busPort(port: number): number {
+  return port + 10000 <= 65535 ? port + 10000 : 0;
+}
+
+export function createCluster(opts: ClusterOptions & { clock: 'virtual' }): Promise<ValkeyCluster<VirtualClock>>;
+export function createCluster<C extends Clock>(opts: ClusterOptions<C> & { clock: C }): Promise<ValkeyCluster<C>>;
+export function createCluster(opts?: ClusterOptions): Promise<ValkeyCluster>;
+export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCluster> {
+  const primaries = opts.primaries ?? 3;
+  const perPrimary = opts.replicasPerPrimary ?? 0;
+  if (!Number.isInteger(primaries) || primaries < 1) throw new Error('primaries must be a positive integer');
+  if (!Number.isInteger(perPrimary) || perPrimary < 0) throw new Error('replicasPerPrimary must be a non-negative integer');
+  const listen = opts.listen ?? true;
+  if (!listen && opts.basePort === undefined) throw new Error('listen: false needs basePort (the addresses nodes announce)');
+  const total = primaries * (1 + perPrimary);
+  const host = opts.host ?? '127.0.0.1';
+  const clock = makeClock(opts.clock);
+  const seed = opts.seed ?? 1;
+  const topology = new Topology(clock, seed);
+  const config: Record<string, string> = { ...(opts.config ?? {}), 'cluster-enabled': 'yes' };
+  if (opts.databases !== undefined) config['cluster-databases'] = String(opts.databases);
+
+  const members: { node: TopologyNode; server: ValkeyServer }[] = [];
+  const cluster = new ValkeyCluster(clock, topology, members);
+  try {
+    for (let i = 0; i < total; i++) {
+      const server = new ValkeyServer({
+        clock, host, seed: seed * 100_003 + i, config, port: opts.basePort !== undefined ? opts.basePort + i : 0,
+        ...(opts.requirepass !== undefined ? { requirepass: opts.requirepass } : {}),
+      });
+      if (listen) await server.listen();
+      const port = listen ? server.port : opts.basePort! + i;
+      const node = topology.addNode(host, port, busPort(port));
+      const engine = server.engine;
+      node.host = {
+        requireFullCoverage: () => engine.config.getBool('cluster-require-full-coverage'),
+        allowReplicaMigration: () => engine.config.getBool('cluster-allow-replica-migration'),
+        replicationOffset: () => (node.primary || node.replicas.length > 0 ? 1 : 0),
+        hostname: () => engine.config.get('cluster-announce-hostname'),
+      };
+      engine.cluster = new NodeView(node, () => cluster.replication);
+      members.push({ node, server });
+    }
+  } catch (e) {
+    await Promise.all(members.map((m) => m.server.close()));
+    throw e;
+  }
+  if ((opts.topology ?? 'created') === 'created') {
+    buildAsCreated(topology, members.map((m) => m.node), perPrimary, () => cluster.replication);
+  }
+  return cluster;
+}
+
+/**
+ * What `valkey-cli --cluster create <nodes> --cluster-replicas R --cluster-yes`
+ * leaves: slots split over the first nodes, the others their replicas, config
+ * epochs 1..N in node order, every node knowing every other.
+ */
+function buildAsCreated(topology: Topology, nodes: readonly TopologyNode[], replicas: number, link: () => ReplicationLink): void {
+  const plan = createAssignment(nodes.length, replicas);
+  nodes.forEach((n, i) => {
+    n.configEpoch = i + 1;
+    n.group.currentEpoch = i + 1;
+  });
+  for (let i = 1; i < nodes.length; i++) topology.join(nodes[0]!, nodes[i]!);
+  const g = nodes[0]!.group;
+  plan.slots.forEach(([a, b], i) => {
+    for (let s = a; s <= b; s++) g.slots[s] = nodes[i]!;
+  });
+  g.changed();
+  for (const [replica, primary] of plan.replicaOf) {
+    topology.setPrimary(nodes[replica]!, nodes[primary]!);
+    link().attach(nodes[replica]!, nodes[primary]!);
+  }
+}
