@@ -64,7 +64,10 @@ async function waitUntilOk(cli: (args: string[]) => Promise<string>, ports: numb
       const info = await cli(['-p', String(p), 'cluster', 'info']);
       const nodes = await cli(['-p', String(p), 'cluster', 'nodes']);
       const lines = nodes.trim().split('\n');
-      if (!info.includes('cluster_state:ok') || lines.length !== total || lines.some((l) => /handshake|noaddr|fail/.test(l))) ok = false;
+      // Replicas that have not synced yet (offset 0) are hidden from CLUSTER SLOTS: wait until they show.
+      const shards = await cli(['-p', String(p), 'cluster', 'shards']);
+      if (!info.includes('cluster_state:ok') || lines.length !== total || lines.some((l) => /handshake|noaddr|fail/.test(l)) ||
+        /\nloading\n/.test(shards)) ok = false;
       if (!ok) break;
     }
     if (ok) {
