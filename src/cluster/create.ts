@@ -10,7 +10,7 @@
  */
 import { ValkeyServer } from '../server/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
-import { NO_REPLICATION, NodeView, Topology, type ReplicationLink, type TopologyNode } from './topology.js';
+import { Group, NO_REPLICATION, NodeView, Topology, type ReplicationLink, type TopologyNode } from './topology.js';
 import { createAssignment } from './slots.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
@@ -69,21 +69,26 @@ export class ValkeyCluster<C extends Clock = Clock> {
   constructor(
     readonly clock: C,
     readonly topology: Topology,
-    private readonly members: readonly { node: TopologyNode; server: ValkeyServer }[],
+    private readonly members: readonly Member[],
   ) {}
 
   /** The nodes as they are now, in creation order (primaries first). */
   get nodes(): ClusterNodeHandle[] {
-    return this.members.map(({ node, server }) => ({
-      id: node.id,
-      role: node.primary ? 'replica' : 'primary',
-      host: server.host,
-      port: node.port,
-      shardId: node.shardId,
-      slots: node.slotRanges,
-      primaryId: node.primary?.id ?? null,
-      server,
-    }));
+    return this.members.map((m) => {
+      const node = m.node;
+      return {
+        id: node.id,
+        role: node.primary ? 'replica' : 'primary',
+        host: node.ip,
+        port: node.port,
+        shardId: node.shardId,
+        slots: node.slotRanges,
+        primaryId: node.primary?.id ?? null,
+        get server() {
+          return m.server;
+        },
+      };
+    });
   }
 
   /** The node with this id or port. */
@@ -93,12 +98,12 @@ export class ValkeyCluster<C extends Clock = Clock> {
 
   /** Every database of every node emptied (as FLUSHALL on each). */
   flushAll(): void {
-    for (const m of this.members) m.server.flushAll();
+    for (const m of this.members) m.started?.flushAll();
   }
 
   /** Closes every node's server. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= Promise.all(this.members.map((m) => m.server.close())).then(() => undefined);
+    this.closing ??= Promise.all(this.members.map((m) => m.started?.close())).then(() => undefined);
     return this.closing;
   }
 }
@@ -107,6 +112,22 @@ function makeClock<C extends Clock>(c: ClusterOptions<C>['clock']): Clock {
   if (c === undefined || c === 'system') return new SystemClock();
   if (c === 'virtual') return new VirtualClock();
   return c;
+}
+
+/** Until replication is wired in, a node of a shard with replicas reports offset 1 (0 would hide its replicas from CLUSTER SLOTS). */
+function defaultOffset(n: TopologyNode): number {
+  return n.primary || n.replicas.length > 0 ? 1 : 0;
+}
+
+/** A node and its server, made when first asked for (at once for listening nodes). */
+class Member {
+  constructor(readonly node: TopologyNode, private readonly make: () => ValkeyServer, private made?: ValkeyServer) {}
+  get server(): ValkeyServer {
+    return (this.made ??= this.make());
+  }
+  get started(): ValkeyServer | undefined {
+    return this.made;
+  }
 }
 
 /** The cluster bus port a node announces: port + 10000 (Valkey's default), or 0 past 65535. */
@@ -132,34 +153,62 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
   const config: Record<string, string> = { ...(opts.config ?? {}), 'cluster-enabled': 'yes' };
   if (opts.databases !== undefined) config['cluster-databases'] = String(opts.databases);
 
-  const members: { node: TopologyNode; server: ValkeyServer }[] = [];
+  const created = (opts.topology ?? 'created') === 'created';
+  const shared = created ? new Group(topology) : undefined;
+  const members: Member[] = [];
   const cluster = new ValkeyCluster(clock, topology, members);
+  const fullCoverage = (config['cluster-require-full-coverage'] ?? 'yes') === 'yes';
+  const replicaMigration = (config['cluster-allow-replica-migration'] ?? 'yes') === 'yes';
+  const newServer = (i: number, port: number) => new ValkeyServer({
+    clock, host, seed: seed * 100_003 + i, config, port,
+    ...(opts.requirepass !== undefined ? { requirepass: opts.requirepass } : {}),
+  });
+  /** The node's engine sees the topology through its view. */
+  const attach = (server: ValkeyServer, node: TopologyNode): ValkeyServer => {
+    const engine = server.engine;
+    node.host = {
+      requireFullCoverage: () => engine.config.getBool('cluster-require-full-coverage'),
+      allowReplicaMigration: () => engine.config.getBool('cluster-allow-replica-migration'),
+      replicationOffset: () => defaultOffset(node),
+      hostname: () => engine.config.get('cluster-announce-hostname'),
+    };
+    engine.cluster = new NodeView(node, () => cluster.replication);
+    return server;
+  };
   try {
-    for (let i = 0; i < total; i++) {
-      const server = new ValkeyServer({
-        clock, host, seed: seed * 100_003 + i, config, port: opts.basePort !== undefined ? opts.basePort + i : 0,
-        ...(opts.requirepass !== undefined ? { requirepass: opts.requirepass } : {}),
+    if (listen) {
+      // Every node listens at once; nodes are then named in order, primaries first.
+      const servers = Array.from({ length: total }, (_, i) => newServer(i, opts.basePort !== undefined ? opts.basePort + i : 0));
+      const bound = await Promise.allSettled(servers.map((sv) => sv.listen()));
+      const failed = bound.find((b) => b.status === 'rejected');
+      if (failed) {
+        await Promise.all(servers.map((sv) => sv.close()));
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      servers.forEach((server) => {
+        const node = topology.addNode(host, server.port, busPort(server.port), shared);
+        attach(server, node);
+        members.push(new Member(node, () => server, server));
       });
-      if (listen) await server.listen();
-      const port = listen ? server.port : opts.basePort! + i;
-      const node = topology.addNode(host, port, busPort(port));
-      const engine = server.engine;
-      node.host = {
-        requireFullCoverage: () => engine.config.getBool('cluster-require-full-coverage'),
-        allowReplicaMigration: () => engine.config.getBool('cluster-allow-replica-migration'),
-        replicationOffset: () => (node.primary || node.replicas.length > 0 ? 1 : 0),
-        hostname: () => engine.config.get('cluster-announce-hostname'),
-      };
-      engine.cluster = new NodeView(node, () => cluster.replication);
-      members.push({ node, server });
+    } else {
+      for (let i = 0; i < total; i++) {
+        const port = opts.basePort! + i;
+        const node = topology.addNode(host, port, busPort(port), shared);
+        // Until something asks for its server, the node has no engine: its view answers from the defaults.
+        node.host = {
+          requireFullCoverage: () => fullCoverage,
+          allowReplicaMigration: () => replicaMigration,
+          replicationOffset: () => defaultOffset(node),
+          hostname: () => '',
+        };
+        members.push(new Member(node, () => attach(newServer(i, port), node)));
+      }
     }
   } catch (e) {
-    await Promise.all(members.map((m) => m.server.close()));
+    await cluster.close();
     throw e;
   }
-  if ((opts.topology ?? 'created') === 'created') {
-    buildAsCreated(topology, members.map((m) => m.node), perPrimary, () => cluster.replication);
-  }
+  if (created) buildAsCreated(topology, members.map((m) => m.node), perPrimary, () => cluster.replication);
   return cluster;
 }
 
@@ -170,12 +219,12 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
  */
 function buildAsCreated(topology: Topology, nodes: readonly TopologyNode[], replicas: number, link: () => ReplicationLink): void {
   const plan = createAssignment(nodes.length, replicas);
+  // Every node is in one group already (they met); epochs 1..N as set-config-epoch gave them.
+  const g = nodes[0]!.group;
   nodes.forEach((n, i) => {
     n.configEpoch = i + 1;
-    n.group.currentEpoch = i + 1;
   });
-  for (let i = 1; i < nodes.length; i++) topology.join(nodes[0]!, nodes[i]!);
-  const g = nodes[0]!.group;
+  g.currentEpoch = nodes.length;
   plan.slots.forEach(([a, b], i) => {
     for (let s = a; s <= b; s++) g.slots[s] = nodes[i]!;
   });

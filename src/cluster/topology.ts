@@ -51,8 +51,9 @@ export class TopologyNode implements ClusterNode {
     readonly ip: string,
     readonly port: number,
     readonly cport: number,
+    group?: Group,
   ) {
-    this.group = new Group(topology);
+    this.group = group ?? new Group(topology);
     this.group.add(this);
     this.joinedAt = topology.clock.now();
   }
@@ -156,9 +157,12 @@ export class Topology {
     this.rng = new Rng(seed);
   }
 
-  /** A fresh node: alone in its own group, no slots, epoch 0, a primary (a new `valkey-server --cluster-enabled yes`). */
-  addNode(ip: string, port: number, cport: number): TopologyNode {
-    const n = new TopologyNode(this, this.rng.hex(40), this.rng.hex(40), ip, port, cport);
+  /**
+   * A fresh node, a primary with no slots and epoch 0: alone in its own group
+   * (a new `valkey-server --cluster-enabled yes`), or in `group`.
+   */
+  addNode(ip: string, port: number, cport: number, group?: Group): TopologyNode {
+    const n = new TopologyNode(this, this.rng.hex(40), this.rng.hex(40), ip, port, cport, group);
     this.byAddr.set(`${ip}:${port}`, n);
     this.all.push(n);
     return n;
