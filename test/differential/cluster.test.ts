@@ -22,6 +22,7 @@ import { findOracle, oracleRequired } from '../../conformance/targets/oracle.js'
 import { createCluster, keyHashSlot, type ValkeyCluster } from '../../src/index.js';
 import type { RawValue } from '../../src/protocol/reply-parser.js';
 import { startOracleCluster, type OracleCluster } from '../support/oracle-cluster.js';
+import { useDifferential } from './harness.js';
 
 const bin = findOracle();
 if (!bin && oracleRequired()) throw new Error('VALKEY_DOUBLE_REQUIRE_ORACLE=1 but no Valkey 9 binary was found');
@@ -193,6 +194,8 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
     ['P0', ['MULTI']], ['P0', ['SET', a1, '1']], ['P0', ['EXEC']],
     ['P0', ['EVAL', 'return 1', '2', a0, a1]], ['P0', ['EVAL', 'return 1', '1', a1]],
     ['P0', ['SELECT', '1']], ['P0', ['SWAPDB', '0', '1']],
+    ['P0', ['SET', a0, '1']], ['P0', ['SELECT', '0']], ['P0', ['CLUSTER', 'FLUSHSLOT', String(slotA0), 'LAZY']],
+    ['P0', ['CLUSTER', 'FLUSHSLOT', '16384']], ['P0', ['CLUSTER', 'FLUSHSLOT', String(slotA0), 'SYNC']], ['P0', ['EXISTS', a0]],
     ['P0', ['DEL', a0, b0]], ['P1', ['DEL', a1]],
   ]));
 
@@ -217,4 +220,14 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
       ['P0', ['GET', a0]], ['P1', ['GET', a0]], ['P0', ['CLUSTER', 'INFO']],
     ].map(([on, cmd]) => [on, cmd] as Step));
   }, 30_000);
+});
+
+describe('cluster commands on a standalone server', () => {
+  const d = useDifferential();
+  test('CLUSTER answers that cluster support is disabled; READONLY and READWRITE still answer OK', () => d.check([
+    ['CLUSTER', 'INFO'], ['CLUSTER', 'NODES'], ['CLUSTER', 'HELP'], ['CLUSTER', 'KEYSLOT', 'x'], ['CLUSTER', 'SLOTS'],
+    ['CLUSTER', 'NOPE'], ['CLUSTER', 'INFO', 'x'], ['CLUSTER'], ['CLUSTER', 'SETSLOT', '1', 'STABLE'],
+    ['ASKING'], ['READONLY'], ['READWRITE'], ['READONLY', 'x'],
+    ['SET', 'a', '1'], ['MGET', 'a', 'b'], ['INFO', 'cluster'],
+  ]));
 });

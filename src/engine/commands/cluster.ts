@@ -311,7 +311,7 @@ function setSlot(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply {
   }
   if (optPos) {
     for (let i = optPos; i < argv.length; i++) {
-      if (!isToken(argv[i], 'timeout')) continue;
+      if (!isToken(argv[i], 'TIMEOUT')) continue;
       if (i + 1 >= argv.length) throw Err.generic('Missing timeout value');
       timeoutArg(argv[i + 1]!);
     }
@@ -376,7 +376,7 @@ function forget(c: ClusterHooks, argv: readonly Bytes[]): Reply {
 
 function replicate(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply {
   if (argv.length === 4) {
-    if (!isToken(argv[2], 'no') || !isToken(argv[3], 'one')) throw subcommandSyntaxError(argv);
+    if (!isToken(argv[2], 'NO') || !isToken(argv[3], 'ONE')) throw subcommandSyntaxError(argv);
     if (!c.myself.primary) return R.ok;
     ctx.engine.emptyData(-1, ctx.now);
     c.replicate(null);
@@ -397,8 +397,8 @@ function replicate(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply
 function reset(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply {
   let hard = false;
   if (argv.length === 3) {
-    if (isToken(argv[2], 'hard')) hard = true;
-    else if (!isToken(argv[2], 'soft')) throw Err.syntax();
+    if (isToken(argv[2], 'HARD')) hard = true;
+    else if (!isToken(argv[2], 'SOFT')) throw Err.syntax();
   }
   if (!c.myself.primary && !dbsEmpty(ctx.engine)) throw Err.generic("CLUSTER RESET can't be called with master nodes containing keys");
   // A replica turns into an empty primary (its data goes, as clusterReset flushes it).
@@ -483,7 +483,8 @@ export const clusterCommands: CommandGroup = {
     namedNode(c, argv[2]!);
     return R.int(0);
   }),
-  'cluster|keyslot': sub((_ctx, _c, argv) => R.int(keyHashSlot(argv[2]!))),
+  // KEYSLOT has its own proc in Valkey: it answers without cluster mode too.
+  'cluster|keyslot': (_ctx, argv) => R.int(keyHashSlot(argv[2]!)),
   'cluster|countkeysinslot': sub((ctx, _c, argv) => {
     const slot = getLong(argv[2]!);
     if (slot < 0 || slot >= CLUSTER_SLOTS) throw Err.generic('Invalid slot');
@@ -502,6 +503,19 @@ export const clusterCommands: CommandGroup = {
   'cluster|flushslots': sub((ctx, c) => {
     if (!dbsEmpty(ctx.engine)) throw Err.generic('DB must be empty to perform CLUSTER FLUSHSLOTS.');
     c.flushSlots();
+    return R.ok;
+  }),
+  'cluster|flushslot': sub((ctx, _c, argv) => {
+    // CLUSTER FLUSHSLOT <slot> [ASYNC|SYNC] (delKeysInSlot): every database's keys of the slot, as DEL would.
+    const slot = slotArg(argv[2]!);
+    if (argv.length === 4 && !isToken(argv[3], 'ASYNC') && !isToken(argv[3], 'SYNC')) throw Err.syntax();
+    for (const db of ctx.engine.allDbs()) {
+      for (const key of [...db.keys()]) {
+        if (keyHashSlot(key) !== slot) continue;
+        db.delete(key);
+        ctx.wrote(key, 'g', 'del', db);
+      }
+    }
     return R.ok;
   }),
   'cluster|setslot': sub(setSlot),
