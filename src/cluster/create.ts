@@ -12,6 +12,7 @@ import { ValkeyServer } from '../server/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Group, NO_REPLICATION, NodeView, Topology, type ReplicationLink, type TopologyNode } from './topology.js';
 import { createAssignment } from './slots.js';
+import { redirectBlockedClients } from '../engine/cluster-routing.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
   /** Primaries (default 3). */
@@ -209,6 +210,14 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
     throw e;
   }
   if (created) buildAsCreated(topology, members.map((m) => m.node), perPrimary, () => cluster.replication);
+  // Clients blocked on keys whose slot moved away get MOVED (or CLUSTERDOWN), as Valkey's cron gives them.
+  const byNode = new Map(members.map((m) => [m.node, m]));
+  topology.onChange = (g) => {
+    for (const n of g.nodes) {
+      const engine = byNode.get(n)?.started?.engine;
+      if (engine?.cluster) redirectBlockedClients(engine, engine.cluster);
+    }
+  };
   return cluster;
 }
 

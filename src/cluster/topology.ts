@@ -138,6 +138,7 @@ export class Group {
 
   changed(): void {
     this.rangeCache = undefined;
+    this.topology.onChange?.(this);
   }
 
   maxEpoch(): number {
@@ -150,6 +151,8 @@ export class Group {
 /** Every node of one process's cluster(s), by id and by address (where MEET finds them). */
 export class Topology {
   readonly rng: Rng;
+  /** Called after the slot table or the roles of a group changed (the cluster layer redirects blocked clients). */
+  onChange: ((g: Group) => void) | undefined;
   private readonly byAddr = new Map<string, TopologyNode>();
   readonly all: TopologyNode[] = [];
 

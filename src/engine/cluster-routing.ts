@@ -12,6 +12,7 @@ import type { ClusterHooks, ClusterNode } from './cluster.js';
 import type { CommandEntry } from './command.js';
 import type { Engine } from './engine.js';
 import { keyHashSlot } from './keyslot.js';
+import { countError } from './dispatch.js';
 
 /** A command's slot: -1 without keys, 'cross' when its keys hash to different slots (clusterSlotByCommand). */
 export function commandSlot(cmd: CommandEntry, argv: readonly Bytes[]): number | 'cross' {
@@ -136,4 +137,29 @@ export function clusterRoute(engine: Engine, c: ClusterHooks, client: Client, cm
   if (client.readonly && !writes && myself.primary && myself.primary === n) return undefined;
   if (n !== myself) return redirect('MOVED', slot, engine, n);
   return undefined;
+}
+
+/**
+ * clusterRedirectBlockedClientIfNeeded, for every client of `engine` blocked
+ * on keys: once the cluster is down, or the keys' slot is served elsewhere
+ * (and not imported here), the client is unblocked with CLUSTERDOWN or MOVED.
+ * Valkey checks this from its cron; the cluster layer calls it when the
+ * topology changes.
+ */
+export function redirectBlockedClients(engine: Engine, c: ClusterHooks): void {
+  for (const [client, keys] of engine.keyBlockedClients()) {
+    let reply: ErrorReply | undefined;
+    if (!healthy(c)) {
+      reply = R.error('CLUSTERDOWN The cluster is down');
+    } else {
+      const slot = keyHashSlot(keys[0]!);
+      let n: ClusterNode | null = c.slotOwner(slot);
+      const lastWrites = engine.commands.get(client.lastCmd.split('|')[0]!)?.flags.has('write') ?? false;
+      if (client.readonly && !lastWrites && c.myself.primary && c.myself.primary === n) n = c.myself;
+      if (n !== c.myself && c.importingFrom(slot) === null) {
+        reply = n === null ? R.error('CLUSTERDOWN Hash slot not served') : redirect('MOVED', slot, engine, n);
+      }
+    }
+    if (reply && engine.unblockWith(client, reply)) countError(engine, reply.v);
+  }
 }

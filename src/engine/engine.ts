@@ -763,6 +763,13 @@ export class Engine {
     return denied;
   }
 
+  /** Clients waiting on keys, with those keys (the cluster layer redirects them when their slot moves). */
+  keyBlockedClients(): [Client, readonly Bytes[]][] {
+    const out: [Client, readonly Bytes[]][] = [];
+    for (const [c, b] of this.blockedIndex) if (b.spec.keys?.length) out.push([c, b.spec.keys]);
+    return out;
+  }
+
   private findBlocked(c: Client): Blocked | undefined {
     return this.blockedIndex.get(c);
   }

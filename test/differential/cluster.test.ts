@@ -220,6 +220,30 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
       ['P0', ['GET', a0]], ['P1', ['GET', a0]], ['P0', ['CLUSTER', 'INFO']],
     ].map(([on, cmd]) => [on, cmd] as Step));
   }, 30_000);
+
+  test('a client blocked on a key whose slot moves away gets MOVED', async () => {
+    const s = String(slotA0);
+    const replies: string[] = [];
+    for (const side of sides) {
+      const blocked = await RawClient.connect(side.ports['P0']!);
+      const pending = blocked.send(['BLPOP', a0, '0']);
+      const move: Step[] = [
+        ['P1', ['CLUSTER', 'SETSLOT', s, 'IMPORTING', '{P0}']], ['P0', ['CLUSTER', 'SETSLOT', s, 'MIGRATING', '{P1}']],
+        ['P1', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']], ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']],
+      ];
+      const steps = await run(side, move, 2);
+      // Valkey's cron sees it within a second or so; valkey-double at once.
+      const r = await pending;
+      replies.push([...steps, normalise(side, ['BLPOP'], r.raw, r.value)].join('\n'));
+      blocked.close();
+      await run(side, [
+        ['P0', ['CLUSTER', 'SETSLOT', s, 'IMPORTING', '{P1}']], ['P1', ['CLUSTER', 'SETSLOT', s, 'MIGRATING', '{P0}']],
+        ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P0}']], ['P1', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P0}']],
+      ], 2);
+    }
+    expect(replies[1]).toBe(replies[0]);
+    expect(replies[0]).toContain(`-MOVED ${s} 127.0.0.1:<port:P1>`);
+  }, 30_000);
 });
 
 describe('cluster commands on a standalone server', () => {
