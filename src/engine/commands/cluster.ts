@@ -6,7 +6,7 @@
  * Texts and formats follow Valkey 9.1.2's cluster.c and cluster_legacy.c.
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
-import { getLong, isToken, parseLongLong } from '../args.js';
+import { getLong, getRangeLong, isToken, parseLongLong } from '../args.js';
 import { CLUSTER_SLOTS, type ClusterHooks, type ClusterNode } from '../cluster.js';
 import type { CommandGroup, Handler } from '../command.js';
 import type { Context } from '../context.js';
@@ -335,6 +335,64 @@ function timeoutArg(s: Bytes): void {
   if (v < 0) throw Err.generic('timeout is negative');
 }
 
+// ------------------------------------------------------------ SLOT-STATS ---
+
+/** Keys per slot over every database (countKeysInSlot for all slots at once). */
+function keyCounts(engine: Engine): Uint32Array {
+  const counts = new Uint32Array(CLUSTER_SLOTS);
+  for (const db of engine.allDbs()) for (const k of db.keys()) counts[keyHashSlot(k)]!++;
+  return counts;
+}
+
+/**
+ * CLUSTER SLOT-STATS SLOTSRANGE start end | ORDERBY metric [LIMIT n] [ASC|DESC]
+ * (cluster_slot_stats.c), for the slots of this node's shard. Only key-count
+ * is kept: with cluster-slot-stats-enabled the other metrics are not implemented.
+ */
+function slotStats(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply {
+  if (ctx.engine.config.getBool('cluster-slot-stats-enabled')) throw Err.notImplemented('cluster|slot-stats (cpu-usec and network-bytes metrics)');
+  const primary = c.myself.primary ?? c.myself;
+  const mine = (slot: number) => c.slotOwner(slot) === primary;
+  const counts = keyCounts(ctx.engine);
+  const stat = (slot: number) => R.array([R.int(slot), R.map([[R.bulk('key-count'), R.int(counts[slot]!)]])]);
+  if (argv.length === 5 && isToken(argv[2], 'SLOTSRANGE')) {
+    const a = slotArg(argv[3]!);
+    const b = slotArg(argv[4]!);
+    if (a > b) throw Err.generic(`Start slot number ${a} is greater than end slot number ${b}`);
+    const out: Reply[] = [];
+    for (let slot = a; slot <= b; slot++) if (mine(slot)) out.push(stat(slot));
+    return R.array(out);
+  }
+  if (argv.length >= 4 && isToken(argv[2], 'ORDERBY')) {
+    if (!isToken(argv[3], 'KEY-COUNT')) throw Err.generic('Unrecognized sort metric for ORDERBY.');
+    let desc = true;
+    let limit = CLUSTER_SLOTS;
+    let limits = 0;
+    let orders = 0;
+    for (let i = 4; i < argv.length; i++) {
+      if (isToken(argv[i], 'LIMIT') && i + 1 < argv.length) {
+        limit = getRangeLong(argv[++i]!, 1, CLUSTER_SLOTS, 'Limit has to lie in between 1 and 16384 (maximum number of slots).');
+        limits++;
+      } else if (isToken(argv[i], 'ASC')) {
+        desc = false;
+        orders++;
+      } else if (isToken(argv[i], 'DESC')) {
+        desc = true;
+        orders++;
+      } else {
+        throw Err.syntax();
+      }
+      if (limits > 1 || orders > 1) throw Err.generic('Multiple filters of the same type are disallowed.');
+    }
+    const slots: number[] = [];
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (mine(slot)) slots.push(slot);
+    // By the metric, ties by slot ascending.
+    slots.sort((x, y) => (counts[x] === counts[y] ? x - y : desc ? counts[y]! - counts[x]! : counts[x]! - counts[y]!));
+    return R.array(slots.slice(0, limit).map(stat));
+  }
+  throw subcommandSyntaxError(argv);
+}
+
 // --------------------------------------------------------------- topology ---
 
 function meet(c: ClusterHooks, argv: readonly Bytes[]): Reply {
@@ -519,6 +577,7 @@ export const clusterCommands: CommandGroup = {
     return R.ok;
   }),
   'cluster|setslot': sub(setSlot),
+  'cluster|slot-stats': sub(slotStats),
   'cluster|meet': sub((_ctx, c, argv) => meet(c, argv)),
   'cluster|forget': sub((_ctx, c, argv) => forget(c, argv)),
   'cluster|replicate': sub(replicate),
