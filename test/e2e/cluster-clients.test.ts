@@ -69,6 +69,52 @@ describe('cluster clients against createCluster', () => {
     });
   }
 
+  test('ioredis Cluster follows ASK while a slot migrates (SETSLOT IMPORTING / MIGRATING), then MOVED once it moved', async () => {
+    cluster.flushAll();
+    const first = cluster.nodes[0]!;
+    const client = new Cluster([{ host: first.host, port: first.port }]);
+    const admin = (port: number) => new Redis({ host: '127.0.0.1', port });
+    try {
+      await client.set('warm', 'up'); // the client has loaded the slot table
+      const key = 'asked';
+      const slot = String(keyHashSlot(key));
+      const from = cluster.node(ownerPort(cluster, key))!;
+      const to = cluster.nodes.find((n) => n.role === 'primary' && n.id !== from.id)!;
+      const [a, b] = [admin(from.port), admin(to.port)];
+      expect(await b.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id)).toBe('OK');
+      expect(await a.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id)).toBe('OK');
+      // Not on the source: ASK, then ASKING + SET on the target.
+      await client.set(key, 'on-target');
+      expect(to.server.engine.db(0).peek(key)).toBeDefined();
+      expect(from.server.engine.db(0).peek(key)).toBeUndefined();
+      expect(await client.get(key)).toBe('on-target');
+      expect(await b.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id)).toBe('OK');
+      expect(await a.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id)).toBe('OK');
+      expect(await a.call('GET', key).catch((e: Error) => e.message)).toBe(`MOVED ${slot} 127.0.0.1:${to.port}`);
+      expect(await client.get(key)).toBe('on-target');
+      a.disconnect();
+      b.disconnect();
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  test('on a virtual clock: a TTL set through the cluster client expires when the cluster clock passes it', async () => {
+    const vc = await createCluster({ primaries: 3, clock: 'virtual' });
+    const first = vc.nodes[0]!;
+    const client = new Cluster([{ host: first.host, port: first.port }]);
+    try {
+      await client.set('ttl', 'v', 'PX', 1000);
+      vc.clock.advance(1000);
+      expect(await client.get('ttl')).toBe('v');
+      vc.clock.advance(1);
+      expect(await client.get('ttl')).toBeNull();
+    } finally {
+      client.disconnect();
+      await vc.close();
+    }
+  });
+
   test('ioredis Cluster with scaleReads: slave reads on replicas (READONLY sent, no redirect)', async () => {
     cluster.flushAll();
     const first = cluster.nodes[0]!;
