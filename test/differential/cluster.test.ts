@@ -36,6 +36,7 @@ interface Side {
 }
 
 async function describeSide(ports: number[]): Promise<Side> {
+  // (Names by role: P0..P2 by slot range, Rk the replica of Pk, when there are replicas.)
   const c = await RawClient.connect(ports[0]!);
   const text = valueText((await c.send(['CLUSTER', 'NODES'])).value);
   c.close();
@@ -54,7 +55,7 @@ async function describeSide(ports: number[]): Promise<Side> {
     const r = lines.find((l) => l[3] === p[0]);
     if (r) name(r, `R${i}`);
   });
-  expect(byId.size).toBe(6);
+  expect(byId.size).toBe(ports.length);
   for (const n of Object.keys(side.ports)) {
     const conn = await RawClient.connect(side.ports[n]!);
     const shard = valueText((await conn.send(['CLUSTER', 'MYSHARDID'])).value);
@@ -117,6 +118,32 @@ const slotA0 = keyHashSlot(a0);
 /** A step: on node `on`, a command (ids written as {P0} / {R1} are the side's real ids). */
 type Step = [on: string, cmd: Arg[]];
 
+/** Runs the steps on one side; `wait` steps sleep (real time) for Valkey's cron. */
+async function runSteps(side: Side, steps: readonly Step[], resp: 2 | 3): Promise<string[]> {
+  const out: string[] = [];
+  for (const [on, cmd] of steps) {
+    if (on === 'wait') {
+      // Valkey recomputes some state in its cron (every 100 ms): give it time.
+      await new Promise((r) => setTimeout(r, Number(cmd[0])));
+      continue;
+    }
+    const c = side.conns.get(on)!;
+    await c.send(['HELLO', String(resp)]);
+    const args = cmd.map((a) => typeof a === 'string' ? a.replace(/\{([PR]\d)\}/g, (_, n: string) => side.ids[n]!) : a);
+    const r = await c.send(args);
+    out.push(`${on} ${cmd.map(String).join(' ')} -> ${normalise(side, cmd, r.raw, r.value)}`);
+  }
+  return out;
+}
+
+/** Runs the steps on both sides, in RESP2 and RESP3, and asserts the same normalised replies. */
+async function checkSteps(sides: readonly [Side, Side], steps: readonly Step[]): Promise<void> {
+  for (const resp of [2, 3] as const) {
+    const [a, b] = [await runSteps(sides[0], steps, resp), await runSteps(sides[1], steps, resp)];
+    expect(b, `RESP${resp}`).toEqual(a);
+  }
+}
+
 describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster', () => {
   let real: OracleCluster;
   let ours: ValkeyCluster;
@@ -134,29 +161,8 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
     await real?.stop();
   });
 
-  async function run(side: Side, steps: readonly Step[], resp: 2 | 3): Promise<string[]> {
-    const out: string[] = [];
-    for (const [on, cmd] of steps) {
-      if (on === 'wait') {
-        // Valkey recomputes some state in its cron (every 100 ms): give it time.
-        await new Promise((r) => setTimeout(r, Number(cmd[0])));
-        continue;
-      }
-      const c = side.conns.get(on)!;
-      await c.send(['HELLO', String(resp)]);
-      const args = cmd.map((a) => typeof a === 'string' ? a.replace(/\{([PR]\d)\}/g, (_, n: string) => side.ids[n]!) : a);
-      const r = await c.send(args);
-      out.push(`${on} ${cmd.map(String).join(' ')} -> ${normalise(side, cmd, r.raw, r.value)}`);
-    }
-    return out;
-  }
-
-  async function check(steps: readonly Step[]): Promise<void> {
-    for (const resp of [2, 3] as const) {
-      const [a, b] = [await run(sides[0], steps, resp), await run(sides[1], steps, resp)];
-      expect(b, `RESP${resp}`).toEqual(a);
-    }
-  }
+  const run = runSteps;
+  const check = (steps: readonly Step[]) => checkSteps(sides, steps);
 
   test('CLUSTER replies about the topology', () => check([
     ['P0', ['CLUSTER', 'INFO']], ['R1', ['CLUSTER', 'INFO']],
@@ -272,6 +278,35 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
     expect(replies[1]).toBe(replies[0]);
     expect(replies[0]).toContain(`-MOVED ${s} 127.0.0.1:<port:P1>`);
   }, 30_000);
+});
+
+describe.skipIf(!bin)('cluster: numbered databases (cluster-databases 4) on 3 primaries', () => {
+  let real: OracleCluster;
+  let ours: ValkeyCluster;
+  let sides: [Side, Side];
+
+  beforeAll(async () => {
+    real = await startOracleCluster(bin!, { primaries: 3, replicasPerPrimary: 0, args: ['--cluster-databases', '4'] });
+    ours = await createCluster({ primaries: 3, databases: 4 });
+    sides = [await describeSide(real.ports), await describeSide(ours.nodes.map((n) => n.port))];
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of sides ?? []) for (const c of s.conns.values()) c.close();
+    await ours?.close();
+    await real?.stop();
+  });
+
+  test('SELECT, MOVE, COPY ... DB, SWAPDB; keys route by slot in every database; per-database slot counts', () => checkSteps(sides, [
+    ['P0', ['CONFIG', 'GET', 'cluster-databases']], ['P0', ['SELECT', '3']], ['P0', ['SELECT', '4']],
+    ['P0', ['SET', a0, 'in3']], ['P0', ['GET', a1]], ['P0', ['DBSIZE']],
+    ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', String(slotA0)]], ['P0', ['CLUSTER', 'GETKEYSINSLOT', String(slotA0), '5']],
+    ['P0', ['MOVE', a0, '1']], ['P0', ['SELECT', '1']], ['P0', ['GET', a0]], ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', String(slotA0)]],
+    ['P0', ['COPY', a0, `{${a0}}c`, 'DB', '2']], ['P0', ['COPY', a0, a1, 'DB', '2']], ['P0', ['SWAPDB', '1', '2']],
+    ['P0', ['SELECT', '2']], ['P0', ['GET', `{${a0}}c`]], ['P0', ['MOVE', a1, '0']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', String(slotA0), String(slotA0)]],
+    ['P0', ['INFO', 'keyspace']], ['P0', ['FLUSHALL']], ['P0', ['SELECT', '0']],
+  ]));
 });
 
 describe('cluster commands on a standalone server', () => {
