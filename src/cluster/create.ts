@@ -10,7 +10,7 @@
  */
 import { ValkeyServer } from '../server/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
-import { Group, NO_REPLICATION, NodeView, Topology, type ReplicationLink, type TopologyNode } from './topology.js';
+import { Group, NodeView, Topology, type RoleChanges, type TopologyNode } from './topology.js';
 import { createAssignment } from './slots.js';
 import { redirectBlockedClients } from '../engine/cluster-routing.js';
 
@@ -46,7 +46,24 @@ export interface ClusterOptions<C extends Clock = Clock> {
    * (thousands of nodes) are built this way.
    */
   listen?: boolean;
+  /** Data replication between the nodes' engines (default none: see ReplicationLink). */
+  replication?: ReplicationLink;
 }
+
+/**
+ * Where data replication plugs into the cluster: told when a replica starts
+ * or stops following a primary, with both nodes' handles (their servers and
+ * engines). The default, NO_REPLICATION, does nothing: replicas hold their
+ * role and primary in the topology but receive no data.
+ */
+export interface ReplicationLink {
+  /** `replica`'s engine should follow `primary`'s from now on (a full sync: its data is replaced). */
+  attach(replica: ClusterNodeHandle, primary: ClusterNodeHandle): void;
+  /** `replica`'s engine stops following its primary. */
+  detach(replica: ClusterNodeHandle): void;
+}
+
+export const NO_REPLICATION: ReplicationLink = { attach: () => {}, detach: () => {} };
 
 export interface ClusterNodeHandle {
   readonly id: string;
@@ -63,9 +80,13 @@ export interface ClusterNodeHandle {
 }
 
 export class ValkeyCluster<C extends Clock = Clock> {
-  /** Where a replica's engine is attached to its primary's engine: replace to wire replication in. */
-  replication: ReplicationLink = NO_REPLICATION;
+  private link: ReplicationLink = NO_REPLICATION;
   private closing: Promise<void> | undefined;
+  /** The topology's role changes, passed on to the replication link with the nodes' handles. */
+  readonly roles: RoleChanges = {
+    attach: (r, p) => this.link.attach(this.handle(r), this.handle(p)),
+    detach: (r) => this.link.detach(this.handle(r)),
+  };
 
   constructor(
     readonly clock: C,
@@ -73,23 +94,45 @@ export class ValkeyCluster<C extends Clock = Clock> {
     private readonly members: readonly Member[],
   ) {}
 
+  /**
+   * The replication link (see ReplicationLink). Setting it attaches every
+   * current replica to its primary through the new link (and detaches them
+   * from the old one).
+   */
+  get replication(): ReplicationLink {
+    return this.link;
+  }
+
+  set replication(link: ReplicationLink) {
+    const replicas = this.members.filter((m) => m.node.primary);
+    for (const m of replicas) this.link.detach(this.handle(m.node));
+    this.link = link;
+    for (const m of replicas) link.attach(this.handle(m.node), this.handle(m.node.primary!));
+  }
+
   /** The nodes as they are now, in creation order (primaries first). */
   get nodes(): ClusterNodeHandle[] {
-    return this.members.map((m) => {
-      const node = m.node;
-      return {
-        id: node.id,
-        role: node.primary ? 'replica' : 'primary',
-        host: node.ip,
-        port: node.port,
-        shardId: node.shardId,
-        slots: node.slotRanges,
-        primaryId: node.primary?.id ?? null,
-        get server() {
-          return m.server;
-        },
-      };
-    });
+    return this.members.map((m) => this.handleOf(m));
+  }
+
+  private handle(n: TopologyNode): ClusterNodeHandle {
+    return this.handleOf(this.members.find((m) => m.node === n)!);
+  }
+
+  private handleOf(m: Member): ClusterNodeHandle {
+    const node = m.node;
+    return {
+      id: node.id,
+      role: node.primary ? 'replica' : 'primary',
+      host: node.ip,
+      port: node.port,
+      shardId: node.shardId,
+      slots: node.slotRanges,
+      primaryId: node.primary?.id ?? null,
+      get server() {
+        return m.server;
+      },
+    };
   }
 
   /** The node with this id or port. */
@@ -173,7 +216,7 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
       replicationOffset: () => defaultOffset(node),
       hostname: () => engine.config.get('cluster-announce-hostname'),
     };
-    engine.cluster = new NodeView(node, () => cluster.replication);
+    engine.cluster = new NodeView(node, cluster.roles);
     return server;
   };
   try {
@@ -209,7 +252,8 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
     await cluster.close();
     throw e;
   }
-  if (created) buildAsCreated(topology, members.map((m) => m.node), perPrimary, () => cluster.replication);
+  if (created) buildAsCreated(topology, members.map((m) => m.node), perPrimary, cluster.roles);
+  if (opts.replication) cluster.replication = opts.replication;
   // Clients blocked on keys whose slot moved away get MOVED (or CLUSTERDOWN), as Valkey's cron gives them.
   const byNode = new Map(members.map((m) => [m.node, m]));
   topology.onChange = (g) => {
@@ -226,7 +270,7 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
  * leaves: slots split over the first nodes, the others their replicas, config
  * epochs 1..N in node order, every node knowing every other.
  */
-function buildAsCreated(topology: Topology, nodes: readonly TopologyNode[], replicas: number, link: () => ReplicationLink): void {
+function buildAsCreated(topology: Topology, nodes: readonly TopologyNode[], replicas: number, roles: RoleChanges): void {
   const plan = createAssignment(nodes.length, replicas);
   // Every node is in one group already (they met); epochs 1..N as set-config-epoch gave them.
   const g = nodes[0]!.group;
@@ -240,6 +284,6 @@ function buildAsCreated(topology: Topology, nodes: readonly TopologyNode[], repl
   g.changed();
   for (const [replica, primary] of plan.replicaOf) {
     topology.setPrimary(nodes[replica]!, nodes[primary]!);
-    link().attach(nodes[replica]!, nodes[primary]!);
+    roles.attach(nodes[replica]!, nodes[primary]!);
   }
 }

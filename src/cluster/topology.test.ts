@@ -84,6 +84,29 @@ describe('a topology built by hand, as Valkey tools do', () => {
     await Promise.all([a.close(), b.close(), d.close()]);
   });
 
+  test('the replication link hears every replica attach and detach, with the nodes\' handles', async () => {
+    const events: string[] = [];
+    c = await createCluster({
+      primaries: 2, replicasPerPrimary: 1, listen: false, basePort: 34000,
+      replication: {
+        attach: (r, p) => events.push(`attach ${r.port}->${p.port} ${r.server.engine === p.server.engine ? 'same' : 'two engines'}`),
+        detach: (r) => events.push(`detach ${r.port}`),
+      },
+    });
+    try {
+      expect(events).toEqual(['attach 34002->34001 two engines', 'attach 34003->34000 two engines']);
+      events.length = 0;
+      expect(text(run(engine(2), 'CLUSTER', 'REPLICATE', c.nodes[0]!.id))).toBe('OK');
+      expect(text(run(engine(3), 'CLUSTER', 'REPLICATE', 'NO', 'ONE'))).toBe('OK');
+      expect(events).toEqual(['detach 34002', 'attach 34002->34000 two engines', 'detach 34003']);
+      events.length = 0;
+      c.replication = { attach: (r, p) => events.push(`new ${r.port}->${p.port}`), detach: () => {} };
+      expect(events).toEqual(['detach 34002', 'new 34002->34000']); // the old link lets go, the new one takes over
+    } finally {
+      await c.close();
+    }
+  });
+
   test('cluster-databases: SELECT within them; SWAPDB refused', async () => {
     c = await createCluster({ primaries: 3, databases: 4, listen: false, basePort: 33000 });
     try {

@@ -246,20 +246,17 @@ function resolveEpochCollisions(g: Group): void {
   }
 }
 
-/**
- * Where a replica's engine is attached to its primary's. The default does
- * nothing (no data flows); replication, once wired, replaces it.
- */
-export interface ReplicationLink {
+/** Role changes of the topology, told to the cluster layer (which maps them to engines: see ReplicationLink). */
+export interface RoleChanges {
+  /** `replica` now follows `primary`. */
   attach(replica: TopologyNode, primary: TopologyNode): void;
+  /** `replica` stopped following its primary (it became a primary, or follows another next). */
   detach(replica: TopologyNode): void;
 }
 
-export const NO_REPLICATION: ReplicationLink = { attach: () => {}, detach: () => {} };
-
 /** One node's view: what its engine sees as `engine.cluster`. */
 export class NodeView implements ClusterHooks {
-  constructor(readonly node: TopologyNode, private readonly replication: () => ReplicationLink) {}
+  constructor(readonly node: TopologyNode, private readonly roles: RoleChanges) {}
 
   get myself(): ClusterNode {
     return this.node;
@@ -377,7 +374,7 @@ export class NodeView implements ClusterHooks {
   forget(n: ClusterNode): void {
     const t = n as TopologyNode;
     this.node.blacklist.set(t.id, this.node.topology.clock.now() + 60_000);
-    if (t.primary) this.replication().detach(t);
+    if (t.primary) this.roles.detach(t);
     this.node.topology.setPrimary(t, null);
     this.node.topology.isolate(t);
   }
@@ -387,7 +384,7 @@ export class NodeView implements ClusterHooks {
       this.becomeReplica(primary as TopologyNode);
       return;
     }
-    this.replication().detach(this.node);
+    this.roles.detach(this.node);
     this.node.topology.setPrimary(this.node, null);
     this.node.migrating.clear();
     this.node.importing.clear();
@@ -395,17 +392,17 @@ export class NodeView implements ClusterHooks {
   }
 
   private becomeReplica(p: TopologyNode): void {
-    if (this.node.primary) this.replication().detach(this.node);
+    if (this.node.primary) this.roles.detach(this.node);
     this.node.migrating.clear();
     this.node.importing.clear();
     this.node.topology.setPrimary(this.node, p);
-    this.replication().attach(this.node, p);
+    this.roles.attach(this.node, p);
   }
 
   reset(hard: boolean): void {
     const me = this.node;
     const t = me.topology;
-    if (me.primary) this.replication().detach(me);
+    if (me.primary) this.roles.detach(me);
     t.setPrimary(me, null);
     for (const r of [...me.replicas]) t.setPrimary(r, null);
     me.migrating.clear();
