@@ -144,23 +144,34 @@ async function checkSteps(sides: readonly [Side, Side], steps: readonly Step[]):
   }
 }
 
-describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster', () => {
-  let real: OracleCluster;
-  let ours: ValkeyCluster;
-  let sides: [Side, Side];
-
+/**
+ * A real cluster and ours of the same shape, started before the describe's
+ * tests and stopped after them; `sides` are [real, ours].
+ */
+function useClusterPair(shape: { primaries: number; replicasPerPrimary: number; databases?: number }): { readonly sides: [Side, Side] } {
+  let real: OracleCluster | undefined;
+  let ours: ValkeyCluster | undefined;
+  const pair = { sides: undefined as unknown as [Side, Side] };
   beforeAll(async () => {
-    real = await startOracleCluster(bin!, { primaries: 3, replicasPerPrimary: 1 });
-    ours = await createCluster({ primaries: 3, replicasPerPrimary: 1 });
-    sides = [await describeSide(real.ports), await describeSide(ours.nodes.map((n) => n.port))];
+    const args = shape.databases !== undefined ? ['--cluster-databases', String(shape.databases)] : [];
+    real = await startOracleCluster(bin!, { primaries: shape.primaries, replicasPerPrimary: shape.replicasPerPrimary, args });
+    ours = await createCluster(shape);
+    pair.sides = [await describeSide(real.ports), await describeSide(ours.nodes.map((n) => n.port))];
   }, 60_000);
-
   afterAll(async () => {
-    for (const s of sides ?? []) for (const c of s.conns.values()) c.close();
+    for (const s of pair.sides ?? []) for (const c of s.conns.values()) c.close();
     await ours?.close();
     await real?.stop();
   });
+  return pair;
+}
 
+describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster', () => {
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 1 });
+  let sides: [Side, Side];
+  beforeAll(() => {
+    sides = pair.sides;
+  });
   const run = runSteps;
   const check = (steps: readonly Step[]) => checkSteps(sides, steps);
 
@@ -281,23 +292,9 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
 });
 
 describe.skipIf(!bin)('cluster: numbered databases (cluster-databases 4) on 3 primaries', () => {
-  let real: OracleCluster;
-  let ours: ValkeyCluster;
-  let sides: [Side, Side];
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 0, databases: 4 });
 
-  beforeAll(async () => {
-    real = await startOracleCluster(bin!, { primaries: 3, replicasPerPrimary: 0, args: ['--cluster-databases', '4'] });
-    ours = await createCluster({ primaries: 3, databases: 4 });
-    sides = [await describeSide(real.ports), await describeSide(ours.nodes.map((n) => n.port))];
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const s of sides ?? []) for (const c of s.conns.values()) c.close();
-    await ours?.close();
-    await real?.stop();
-  });
-
-  test('SELECT, MOVE, COPY ... DB, SWAPDB; keys route by slot in every database; per-database slot counts', () => checkSteps(sides, [
+  test('SELECT, MOVE, COPY ... DB, SWAPDB; keys route by slot in every database; per-database slot counts', () => checkSteps(pair.sides, [
     ['P0', ['CONFIG', 'GET', 'cluster-databases']], ['P0', ['SELECT', '3']], ['P0', ['SELECT', '4']],
     ['P0', ['SET', a0, 'in3']], ['P0', ['GET', a1]], ['P0', ['DBSIZE']],
     ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', String(slotA0)]], ['P0', ['CLUSTER', 'GETKEYSINSLOT', String(slotA0), '5']],
