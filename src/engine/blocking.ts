@@ -93,7 +93,12 @@ export function blockOnKeys(
       const e = db.peek(key);
       if (type !== 'any' && (e === undefined || e.type !== type || db.isExpired(e, now))) return undefined;
       try {
-        return attempt(new Context(engine, client, cmd, now, false));
+        // Valkey serves the command by running it again through call(): what it changed is propagated.
+        const c = new Context(engine, client, cmd, now, false);
+        const dirty = engine.stats.dirty;
+        const r = attempt(c);
+        if (engine.repl.prop.active && engine.stats.dirty > dirty && c.propMode !== 'prevent') c.alsoPropagate(c.propArgv ?? client.argv);
+        return r;
       } catch (err) {
         if (!(err instanceof CommandError)) throw err;
         // The re-run command's error reply counts as call() would count it.

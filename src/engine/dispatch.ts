@@ -16,6 +16,7 @@ import { CommandError, Err, cTrunc, oneLine } from './errors.js';
 import { arityOk, keyPositions } from '../meta/index.js';
 import { aclCheckCmd } from './acl/index.js';
 import { lookupCommand } from './registry.js';
+import { propagateCall, READONLY_ERROR } from './replication/index.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -58,7 +59,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
   // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
-  const denied = aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
+  const denied = client.isPrimary ? null : aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
   if (denied) return reject(engine, client, cmd, denied);
   if (engine.scripting.running) {
     // isInsideYieldingLongCommand: past busy-reply-threshold only allow-busy commands run.
@@ -67,7 +68,13 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
-  if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  // A replica leaves eviction to its primary (replica-ignore-maxmemory).
+  const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
+  if (evicting && !engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  // replica-read-only: a replica takes writes from its primary only.
+  if (engine.repl.primary !== null && engine.repl.refusesWrite(client) && isWrite(engine, client, cmd, argv)) {
+    return reject(engine, client, cmd, R.error(READONLY_ERROR));
+  }
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -107,6 +114,16 @@ function mayWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: reado
     const declared = scriptDeclaredFlags(engine, c, a);
     if (declared !== undefined) return (declared & SF_NO_WRITES) === 0;
     return c.flags.has('write') || c.flags.has('may_replicate');
+  };
+  if (w(cmd, argv)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
+}
+
+/** CMD_WRITE as processCommand computes it (a script's declared flags, EXEC's queued commands). */
+function isWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  const w = (c: CommandEntry, a: readonly Bytes[]) => {
+    const declared = scriptDeclaredFlags(engine, c, a);
+    return declared !== undefined ? (declared & SF_NO_WRITES) === 0 : c.flags.has('write');
   };
   if (w(cmd, argv)) return true;
   return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
@@ -172,6 +189,9 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   // The command marks its own sensitive arguments; nothing carries over from the previous one (an EXEC's queue, a script's calls).
   client.redacted.clear();
   const started = engine.clock.nowUs();
+  const prop = engine.repl.prop;
+  const dirty = engine.stats.dirty;
+  prop.nesting++;
   let reply: Reply | typeof BLOCKED;
   try {
     reply = cmd.run!(ctx, argv);
@@ -183,7 +203,9 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     }
   } finally {
     client.currentCmd = outer;
+    prop.nesting--;
   }
+  if (prop.active) propagateCall(engine, ctx, argv, engine.stats.dirty > dirty);
   // MONITOR sees what ran, except administrative and skip-monitor commands.
   if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv, client.script);
   // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched; for a

@@ -29,6 +29,7 @@ import { ALL_GROUPS } from './commands/index.js';
 import { Acl, aclCheckCmd } from './acl/index.js';
 import { strerror, type EngineFiles } from './files.js';
 import { Scripting } from './scripting/scripting.js';
+import { endUnit, Replication } from './replication/index.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -147,6 +148,8 @@ export class Engine {
   readonly evictor: Evictor;
   /** EVAL scripts, function libraries and the running script. */
   readonly scripting: Scripting;
+  /** Replication: the stream of write effects, replicas, the primary followed. */
+  readonly repl: Replication;
   readonly defer: ((fn: () => void) => void) | undefined;
   readonly process: { tcpPort: number; pid: number; executable: string };
   /** Channel and pattern subscriptions; messages leave through push(). */
@@ -241,6 +244,7 @@ export class Engine {
       dirty: 0, errorReplies: 0, rejectedCalls: 0, rejectedConnections: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
+    this.repl = new Replication(this);
     this.commandLog = new CommandLog(this.config);
     this.latency = new LatencyMonitor(this.config);
     this.evictor = new Evictor(this);
@@ -431,6 +435,8 @@ export class Engine {
    * and the import source sees it as if it had not expired.
    */
   private expirePolicy(write: boolean): ExpirePolicy {
+    // A replica deletes nothing as expired: its primary sends the deletion; its primary client sees the key as live.
+    if (this.repl.primary !== null) return this.current?.isPrimary ? 'ignore' : 'keep';
     if (this.importMode.on) {
       if (this.current?.importSource) return 'ignore';
       if (!write) return 'keep';
@@ -445,16 +451,25 @@ export class Engine {
     this.stats.evictedKeys++;
     this.signalModifiedKey(db, key, null);
     this.notifyKeyspaceEvent('e', 'evicted', key, db.id);
+    if (this.repl.prop.active) this.propagateDeletion(db, key, 'lazyfree-lazy-eviction');
+  }
+
+  /** propagateDeletion; outside a command (active expiry, eviction) each key is its own execution unit. */
+  private propagateDeletion(db: Keyspace, key: Bytes, lazyParam: string): void {
+    this.repl.prop.deletion(db.id, key, this.config.getBool(lazyParam));
+    if (this.repl.prop.nesting === 0 && !this.scripting.running) endUnit(this, this.current);
   }
 
   /** Active expiry runs except in import mode (databasesCron), while CLIENT PAUSE holds it back, or after DEBUG SET-ACTIVE-EXPIRE 0. */
   private get activeExpiry(): boolean {
-    return this.debugFlags.activeExpire && !this.importMode.on && !this.pause.expiryPaused;
+    return this.debugFlags.activeExpire && !this.importMode.on && !this.pause.expiryPaused && this.repl.primary === null;
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
+    // A unit that ended outside call() (a script run in slices, a served blocked command) goes out now.
+    if (this.repl.prop.hasPending && this.repl.prop.nesting === 0 && !this.scripting.running) endUnit(this, this.current);
     if (this.reruns.length && this.current === null) this.runPostponed();
     // The eviction time event CONFIG SET maxmemory starts (updateMaxmemory); otherwise evictions happen
     // in processCommand, before the next command, as in Valkey.
@@ -524,6 +539,7 @@ export class Engine {
 
   private onExpired(db: Keyspace, key: Bytes): void {
     this.stats.expiredKeys++;
+    if (this.repl.prop.active) this.propagateDeletion(db, key, 'lazyfree-lazy-expire');
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
     // signalModifiedKey(NULL, ...); a blocked XREADGROUP learns its key went (signalDeletedKeyAsReady).
     this.signalModifiedKey(db, key, null);

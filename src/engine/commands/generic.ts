@@ -300,13 +300,14 @@ function expire(ctx: Context, argv: readonly Bytes[], basetime: bigint, seconds:
   }
   // A time in the past deletes the key, reported as expired.
   if (ctx.alreadyExpired(when)) {
-    ctx.db.deleteExpired(key);
+    ctx.deleteAsExpired(key);
     ctx.modified(key);
-    ctx.dirty();
     return R.int(1);
   }
   ctx.db.setExpire(e, key, when);
   ctx.wrote(key, 'g', 'expire');
+  // Replicas get PEXPIREAT key <absolute ms>, the options kept.
+  if (ctx.cmd.fullname !== 'pexpireat') ctx.rewrite(['PEXPIREAT', key, String(when), ...argv.slice(3)]);
   return R.int(1);
 }
 

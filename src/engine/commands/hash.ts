@@ -261,6 +261,7 @@ function hincrbyfloat(ctx: Context, argv: readonly Bytes[]): Reply {
   if (sum.kind === 'inf' || sum.kind === 'nan') throw Err.generic('increment would produce NaN or Infinity');
   const text = formatHuman(sum);
   storeIncr(ctx, key, e, field, text, 'hincrbyfloat');
+  ctx.rewrite(['HSET', key, field, text]);
   return R.bulk(text);
 }
 

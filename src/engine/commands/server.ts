@@ -395,12 +395,14 @@ export const serverCommands: CommandGroup = {
   flushdb(ctx, argv) {
     checkFlushArgs(argv);
     ctx.dirty(ctx.engine.emptyData(ctx.client.db, ctx.now));
+    ctx.forcePropagation();
     return R.ok;
   },
 
   flushall(ctx, argv) {
     checkFlushArgs(argv);
     ctx.dirty(ctx.engine.emptyData(-1, ctx.now));
+    ctx.forcePropagation();
     if (ctx.engine.config.get('save') !== '') {
       serverCounters(ctx.engine).rdbSaves++;
       doSave(ctx.engine, ctx.now);
