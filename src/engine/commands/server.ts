@@ -3,6 +3,7 @@
  * FLUSHALL, SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, LOLWUT. The COMMAND
  * container lives in introspection.ts.
  */
+import { roleReply } from '../replication/info.js';
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
@@ -479,8 +480,7 @@ export const serverCommands: CommandGroup = {
     return R.ok;
   },
 
-  // roleCommand for a primary without replicas (the cluster gives replicas their own answer).
-  role: () => R.array([R.bulk('master'), R.int(0), R.emptyArray]),
+  role: (ctx) => roleReply(ctx.engine),
 
   // --- SLOWLOG, COMMANDLOG, LATENCY ---
 

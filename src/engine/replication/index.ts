@@ -5,7 +5,7 @@
  * client" its stream runs through. Delivery between engines (lag, pauses,
  * timers) is the server layer's link (src/server/replication.ts).
  */
-import { R, type Bytes } from '../../protocol/index.js';
+import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
@@ -36,19 +36,24 @@ export interface PrimaryView {
   linkUp: boolean;
   /** Clock time (ms) of the last byte received, for master_last_io_seconds_ago. */
   lastIoAt: number;
-  /** Clock time (ms) the link went down, for master_link_down_since_seconds (-1: never up... see info). */
+  /** Clock time (ms) the link went down, for master_link_down_since_seconds. */
   downSince: number;
+  /** The link was up once (master_link_down_since_seconds is -1 before). */
+  everUp: boolean;
 }
 
 interface Waiter {
   client: Client;
   offset: number;
   numreplicas: number;
+  reply: (acked: number) => Reply;
 }
 
 /** The error WAIT gets on a replica. */
 export const WAIT_ON_REPLICA =
   'ERR WAIT cannot be used with replica instances. Please also note that if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
+export const WAITAOF_ON_REPLICA =
+  'ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.';
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 
 export class Replication {
@@ -117,12 +122,12 @@ export class Replication {
   }
 
   /** WAIT numreplicas: the count now, or a wait (the caller blocks) that ack() ends. */
-  wait(ctx: Context, numreplicas: number, deadline: number): ReturnType<Engine['block']> {
+  wait(ctx: Context, numreplicas: number, deadline: number, reply: (acked: number) => Reply = R.int): ReturnType<Engine['block']> {
     const client = ctx.client;
     const offset = client.woff;
     const now = this.acked(offset);
-    if (now >= numreplicas || ctx.inExec) return R.int(now);
-    const w: Waiter = { client, offset, numreplicas };
+    if (now >= numreplicas || ctx.inExec) return reply(now);
+    const w: Waiter = { client, offset, numreplicas, reply };
     this.waiters.push(w);
     // replicationRequestAckFromSlaves, sent in beforeSleep: REPLCONF GETACK * joins the stream.
     if (this.replicas.size > 0) this.prop.feed(-1, ['REPLCONF', 'GETACK', '*']);
@@ -131,7 +136,7 @@ export class Replication {
       cmd: ctx.cmd.fullname,
       onTimeout: () => {
         this.dropWaiter(w);
-        return R.int(this.acked(offset));
+        return reply(this.acked(offset));
       },
     });
   }
@@ -146,7 +151,7 @@ export class Replication {
       const n = this.acked(w.offset);
       if (n < w.numreplicas) continue;
       this.dropWaiter(w);
-      this.engine.unblockWith(w.client, R.int(n));
+      this.engine.unblockWith(w.client, w.reply(n));
     }
   }
 
@@ -156,7 +161,7 @@ export class Replication {
   follow(host: string, port: number): void {
     const now = this.engine.clock.now();
     if (this.primary === null) this.shiftReplid();
-    this.primary = { host, port, linkUp: false, lastIoAt: now, downSince: now };
+    this.primary = { host, port, linkUp: false, lastIoAt: now, downSince: now, everUp: false };
     this.primaryClientObj = null;
     this.prop.proxying = true;
     this.prop.discard();
@@ -172,6 +177,7 @@ export class Replication {
     if (this.prop.active) this.prop.backlogStart = offset + 1;
     if (this.primary) {
       this.primary.linkUp = true;
+      this.primary.everUp = true;
       this.primary.lastIoAt = this.engine.clock.now();
     }
   }
