@@ -8,6 +8,7 @@
  */
 export { createServer, ValkeyServer } from './server/index.js';
 export type { ServerOptions } from './server/index.js';
+export { linkReplica, ReplicaLink, ReplicationHub, type LinkOptions } from './server/index.js';
 export type { PipeEnd } from './server/in-process.js';
 // Fault injection: server.faults, or a Faults shared by several servers.
 export { Faults, FaultScope, Interceptor, PendingFaultsError, FAULT_ERRORS, keyHashSlot, movedError, askError, RemoteFaults } from './server/faults/index.js';

@@ -16,7 +16,7 @@ import { CommandError, Err, cTrunc, oneLine } from './errors.js';
 import { arityOk, keyPositions } from '../meta/index.js';
 import { aclCheckCmd } from './acl/index.js';
 import { lookupCommand } from './registry.js';
-import { propagateCall, READONLY_ERROR } from './replication/index.js';
+import { MASTERDOWN_ERROR, NOREPLICAS_ERROR, propagateCall, READONLY_ERROR } from './replication/index.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -71,9 +71,15 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   // A replica leaves eviction to its primary (replica-ignore-maxmemory).
   const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
   if (evicting && !engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
-  // replica-read-only: a replica takes writes from its primary only.
-  if (engine.repl.primary !== null && engine.repl.refusesWrite(client) && isWrite(engine, client, cmd, argv)) {
-    return reject(engine, client, cmd, R.error(READONLY_ERROR));
+  // min-replicas-to-write: a primary without enough good replicas refuses writes.
+  if (!engine.repl.enoughGoodReplicas() && isWrite(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(NOREPLICAS_ERROR));
+  if (engine.repl.primary !== null) {
+    // replica-read-only: a replica takes writes from its primary only.
+    if (engine.repl.refusesWrite(client) && isWrite(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(READONLY_ERROR));
+    // replica-serve-stale-data no: while the link is down only commands flagged stale run.
+    if (!engine.repl.primary.linkUp && !client.isPrimary && !engine.config.getBool('replica-serve-stale-data') && deniesStale(client, cmd)) {
+      return reject(engine, client, cmd, R.error(MASTERDOWN_ERROR));
+    }
   }
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
@@ -117,6 +123,12 @@ function mayWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: reado
   };
   if (w(cmd, argv)) return true;
   return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
+}
+
+/** is_denystale_command: not flagged stale, or EXEC of a queued command that is not. */
+function deniesStale(client: Client, cmd: CommandEntry): boolean {
+  if (!cmd.flags.has('stale')) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => !q.cmd.flags.has('stale'));
 }
 
 /** CMD_WRITE as processCommand computes it (a script's declared flags, EXEC's queued commands). */

@@ -227,3 +227,41 @@ describe('a replica following a primary', () => {
     }));
   });
 });
+
+describe('REPLICAOF between servers of one process', () => {
+  test('follows a registered server, reports a down link for an unknown one, and NO ONE promotes with a new id', async () => {
+    const { createServer } = await import('./server.js');
+    const { ReplicationHub } = await import('./replication.js');
+    const { RawClient } = await import('../../conformance/targets/raw-client.js');
+    const hub = new ReplicationHub();
+    const a = await createServer({ replicationHub: hub });
+    const b = await createServer({ replicationHub: hub });
+    const ca = await RawClient.connect(a.port);
+    const cb = await RawClient.connect(b.port);
+    try {
+      await ca.send(['SET', 'k', 'v']);
+      expect((await cb.send(['REPLICAOF', '127.0.0.1', String(a.port)])).raw).toBe('+OK\r\n');
+      expect((await cb.send(['REPLICAOF', '127.0.0.1', String(a.port)])).raw).toBe('+OK Already connected to specified master\r\n');
+      expect((await cb.send(['GET', 'k'])).raw).toBe('$1\r\nv\r\n');
+      await ca.send(['SET', 'k2', 'w']);
+      expect((await cb.send(['GET', 'k2'])).raw).toBe('$1\r\nw\r\n');
+      expect((await ca.send(['WAIT', '1', '0'])).raw).toBe(':1\r\n');
+      const oldId = a.engine.repl.replid;
+      expect(b.engine.repl.replid).toBe(oldId);
+      expect((await cb.send(['REPLICAOF', 'NO', 'ONE'])).raw).toBe('+OK\r\n');
+      const info = (await cb.send(['INFO', 'replication'])).raw;
+      expect(info).toContain('role:master');
+      expect(info).toContain(`master_replid2:${oldId}`);
+      expect(info).toContain(`second_repl_offset:${a.engine.repl.prop.offset + 1}`);
+      expect((await cb.send(['SET', 'x', '1'])).raw).toBe('+OK\r\n');
+      expect((await cb.send(['REPLICAOF', '127.0.0.1', '1'])).raw).toBe('+OK\r\n');
+      expect((await cb.send(['INFO', 'replication'])).raw).toContain('master_link_status:down\r\n');
+      expect((await cb.send(['ROLE'])).raw).toBe('*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n$7\r\nconnect\r\n:-1\r\n');
+    } finally {
+      ca.close();
+      cb.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});

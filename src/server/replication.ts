@@ -130,3 +130,42 @@ export class ReplicaLink {
 export function linkReplica(primary: Engine, replica: Engine, opts: LinkOptions = {}): ReplicaLink {
   return new ReplicaLink(primary, replica, opts);
 }
+
+/**
+ * The in-process servers REPLICAOF can reach, by "host:port": one per test
+ * or cluster (passed to each server as `replicationHub`), never module state.
+ * REPLICAOF to an address not registered behaves as a link that never
+ * connects (master_link_status:down).
+ */
+export class ReplicationHub {
+  private readonly nodes = new Map<string, Engine>();
+  /** The link of each replica engine, so REPLICAOF can replace or end it. */
+  private readonly links = new Map<Engine, ReplicaLink>();
+
+  register(host: string, port: number, engine: Engine): void {
+    this.nodes.set(`${host}:${port}`, engine);
+  }
+
+  unregister(host: string, port: number): void {
+    this.nodes.delete(`${host}:${port}`);
+  }
+
+  lookup(host: string, port: number): Engine | undefined {
+    return this.nodes.get(`${host}:${port}`) ?? (host === 'localhost' ? this.nodes.get(`127.0.0.1:${port}`) : undefined);
+  }
+
+  /** The link `replica` follows its primary through, if any. */
+  linkOf(replica: Engine): ReplicaLink | undefined {
+    return this.links.get(replica);
+  }
+
+  /** REPLICAOF host port (or NO ONE with host null) for `replica`, wired as the engine's connector. */
+  connect(replica: Engine, host: string | null, port: number): void {
+    this.links.get(replica)?.close();
+    this.links.delete(replica);
+    if (host === null) return;
+    const primary = this.lookup(host, port);
+    if (!primary || primary === replica) return;
+    this.links.set(replica, linkReplica(primary, replica, { primaryHost: host, primaryPort: port }));
+  }
+}

@@ -3,7 +3,7 @@
  * FLUSHALL, SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, LOLWUT. The COMMAND
  * container lives in introspection.ts.
  */
-import { roleReply } from '../replication/info.js';
+import { replicaof, roleReply } from '../replication/info.js';
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
@@ -481,6 +481,8 @@ export const serverCommands: CommandGroup = {
   },
 
   role: (ctx) => roleReply(ctx.engine),
+  replicaof,
+  slaveof: replicaof,
 
   // --- SLOWLOG, COMMANDLOG, LATENCY ---
 

@@ -536,6 +536,7 @@ export const stringCommands: CommandGroup = {
     if (e.value !== argv[2]) return R.int(0);
     ctx.db.delete(key);
     ctx.wrote(key, 'g', 'del');
+    ctx.rewrite(['DEL', key]);
     return R.int(1);
   },
 };

@@ -54,6 +54,8 @@ export const WAIT_ON_REPLICA =
   'ERR WAIT cannot be used with replica instances. Please also note that if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
 export const WAITAOF_ON_REPLICA =
   'ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.';
+export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
+export const MASTERDOWN_ERROR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 
 export class Replication {
@@ -69,7 +71,15 @@ export class Replication {
   private readonly waiters: Waiter[] = [];
   private nextReplicaId = 1;
 
-  constructor(private readonly engine: Engine) {}
+  /** min-replicas-to-write / min-replicas-max-lag, following CONFIG SET. */
+  private readonly minReplicas: { need: number; maxLag: number };
+
+  constructor(private readonly engine: Engine) {
+    this.minReplicas = engine.config.live(['min-replicas-to-write', 'min-replicas-max-lag'], (c) => ({
+      need: c.getInt('min-replicas-to-write'),
+      maxLag: c.getInt('min-replicas-max-lag'),
+    }));
+  }
 
   get replid(): string {
     return serverCounters(this.engine).replId;
@@ -157,10 +167,16 @@ export class Replication {
 
   // --- as a replica ---
 
+  /**
+   * How REPLICAOF reaches another node: set by the server layer (a
+   * ReplicationHub). `host` null is REPLICAOF NO ONE. Without it, REPLICAOF
+   * host port leaves a link that never comes up.
+   */
+  connector: ((host: string | null, port: number) => void) | undefined;
+
   /** replicationSetPrimary: from now on this engine follows host:port (the link is not up yet). */
   follow(host: string, port: number): void {
     const now = this.engine.clock.now();
-    if (this.primary === null) this.shiftReplid();
     this.primary = { host, port, linkUp: false, lastIoAt: now, downSince: now, everUp: false };
     this.primaryClientObj = null;
     this.prop.proxying = true;
@@ -224,6 +240,16 @@ export class Replication {
     this.replid2 = this.replid;
     this.secondOffset = this.prop.offset + 1;
     this.replid = this.engine.rng.hex(40);
+  }
+
+  /** checkGoodReplicasStatus: min-replicas-to-write replicas acknowledged within min-replicas-max-lag seconds. */
+  enoughGoodReplicas(): boolean {
+    const { need, maxLag } = this.minReplicas;
+    if (need === 0 || maxLag === 0 || this.primary !== null) return true;
+    const now = this.engine.clock.now();
+    let good = 0;
+    for (const r of this.replicas.values()) if (r.state === 'online' && Math.floor((now - r.ackAt) / 1000) <= maxLag) good++;
+    return good >= need;
   }
 
   /** Must a write from `client` be refused with READONLY (replica-read-only)? */

@@ -2,8 +2,11 @@
  * ROLE and INFO replication as a real node shows them (replication.c
  * roleCommand, server.c genValkeyInfoString's "replication" section).
  */
-import { R, type Reply } from '../../protocol/index.js';
+import { R, type Bytes, type Reply } from '../../protocol/index.js';
+import { getRangeLong, isToken } from '../args.js';
+import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
+import { Err } from '../errors.js';
 
 function secondsSince(engine: Engine, at: number): number {
   return Math.floor((engine.clock.now() - at) / 1000);
@@ -73,4 +76,27 @@ export function replicationInfo(engine: Engine): string[] {
     `repl_backlog_histlen:${histlen}`,
   );
   return lines;
+}
+
+/** replicaofCommand: follow host:port (through the server layer's connector), or NO ONE to become a primary. */
+export function replicaof(ctx: Context, argv: readonly Bytes[]): Reply {
+  const engine = ctx.engine;
+  const repl = engine.repl;
+  if (engine.config.getBool('cluster-enabled')) throw Err.generic('REPLICAOF not allowed in cluster mode.');
+  if (isToken(argv[1], 'NO') && isToken(argv[2], 'ONE')) {
+    if (repl.primary !== null) {
+      repl.connector?.(null, 0);
+      repl.promote();
+    }
+    return R.ok;
+  }
+  const port = getRangeLong(argv[2]!, 0, 65535, 'Invalid master port');
+  const host = argv[1]!;
+  if (repl.primary !== null && repl.primary.host.toLowerCase() === host.toLowerCase() && repl.primary.port === port) {
+    return R.simple('OK Already connected to specified master');
+  }
+  repl.connector?.(null, 0);
+  repl.follow(host, port);
+  repl.connector?.(host, port);
+  return R.ok;
 }
