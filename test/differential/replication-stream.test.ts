@@ -3,8 +3,8 @@
  * primary (observed as a replica sees it: SYNC, the RDB payload, then the
  * command stream) and on a valkey-double engine with a stream listener. The
  * commands must be byte-identical, modulo one named normalisation: absolute
- * times (PXAT / PEXPIREAT arguments) become "<ms>", since the two run at
- * different moments.
+ * times (PXAT / PEXPIREAT arguments, XCLAIM's TIME, stream IDs) become "<ms>",
+ * since the two run at different moments.
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -46,6 +46,14 @@ const SCRIPT: string[][] = [
   ['SELECT', '3'],
   ['SET', 'in3', 'v'],
   ['SELECT', '0'],
+  ['XADD', 'st', '*', 'f', 'v'],
+  ['XADD', 'st', '*', 'f', 'w'],
+  ['XGROUP', 'CREATE', 'st', 'g', '0'],
+  ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'st', '>'],
+  ['PUBLISH', 'ch', 'm'],
+  ['DELIFEQ', 'in3', 'v'],
+  ['SET', 'gone', 'v'],
+  ['DELIFEQ', 'gone', 'v'],
   ['FLUSHDB'],
   ['FLUSHALL'],
 ];
@@ -79,7 +87,8 @@ function parseStream(buf: Buffer): string[][] {
 function normalise(cmds: string[][]): string[] {
   return cmds
     .filter((c) => c[0]!.toLowerCase() !== 'ping')
-    .map((c) => c.map((a, j) => (j > 0 && /^(PXAT|PEXPIREAT)$/i.test(c[j - 1] ?? '') && /^\d+$/.test(a)) || (/^PEXPIREAT$/i.test(c[0]!) && j === 2) ? '<ms>' : a))
+    // Epoch milliseconds (PXAT, PEXPIREAT, XCLAIM's TIME) and stream IDs made of them.
+    .map((c) => c.map((a) => (/^1\d{12}(-\d+)?$/.test(a) ? '<ms>' : a)))
     .map((c) => encodeCommand(c));
 }
 
