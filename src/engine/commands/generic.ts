@@ -427,6 +427,7 @@ export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
     // Already expired: nothing is stored; a replaced key is gone (a DEL).
     if (deleted) {
       ctx.wrote(key, 'g', 'del');
+      ctx.rewrite([ctx.engine.config.getBool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key]);
     }
     return R.ok;
   }
@@ -439,6 +440,8 @@ export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
     e.lru = (Math.floor(ctx.now / 1000) - secs) * 1000;
   }
   ctx.wrote(key, 'g', 'restore');
+  // A relative TTL travels as an absolute one.
+  if (ttl !== 0n && !absttl) ctx.rewrite([...argv.slice(0, 2), String(ttl), ...argv.slice(3), 'ABSTTL']);
   return R.ok;
 }
 
