@@ -232,7 +232,7 @@ export class Engine {
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
       added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
-      itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean) => this.onItemsExpired(db, key, n, deleted),
+      itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean, items: readonly Bytes[]) => this.onItemsExpired(db, key, n, deleted, items),
       expirePolicy: (write: boolean) => this.expirePolicy(write),
     };
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
@@ -546,8 +546,13 @@ export class Engine {
   }
 
   /** Active expiry of hash fields (dbReclaimExpiredFields): 'hexpired', then 'del' when the hash went, and WATCH. */
-  private onItemsExpired(db: Keyspace, key: Bytes, n: number, deleted: boolean): void {
+  private onItemsExpired(db: Keyspace, key: Bytes, n: number, deleted: boolean, items: readonly Bytes[]): void {
     this.stats.expiredFields += n;
+    // propagateFieldsDeletion: replicas get HDEL of the reclaimed fields, 1024 at most per command.
+    if (this.repl.prop.active) {
+      for (let i = 0; i < items.length; i += 1024) this.repl.prop.also(db.id, ['HDEL', key, ...items.slice(i, i + 1024)]);
+      if (this.repl.prop.nesting === 0 && !this.scripting.running) endUnit(this, this.current);
+    }
     this.notifyKeyspaceEvent('x', 'hexpired', key, db.id);
     if (deleted) this.notifyKeyspaceEvent('g', 'del', key, db.id);
     db.touch(key);
