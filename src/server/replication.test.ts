@@ -122,8 +122,12 @@ describe('a replica following a primary', () => {
     const r = node(clock, 7001);
     p.run('SET', 'before', 'x');
     p.run('HSET', 'h', 'f', 'v');
+    p.run('FUNCTION', 'LOAD', "#!lua name=lib\nserver.register_function{function_name='f', callback=function() return 7 end, flags={'no-writes'}}");
+    r.run('SET', 'stale', 'gone after the sync');
     const link = linkReplica(p.engine, r.engine);
     expect(r.run('GET', 'before')).toBe('$1\r\nx\r\n');
+    expect(r.run('EXISTS', 'stale')).toBe(':0\r\n');
+    expect(r.run('FCALL_RO', 'f', '0')).toBe(':7\r\n');
     p.run('SET', 'after', 'y');
     expect(r.run('GET', 'after')).toBe('$1\r\ny\r\n');
     // ping (14 bytes), SELECT 0 (23), SET after y (31).

@@ -10,6 +10,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { loadSnapshot, takeSnapshot } from '../engine/rdb/snapshot.js';
+import { dumpFunctions, restoreFunctions } from '../engine/scripting/function-dump.js';
 import type { StreamCommand } from '../engine/replication/index.js';
 import type { Timer } from '../time/index.js';
 
@@ -44,6 +45,8 @@ export class ReplicaLink {
     this.id = primary.repl.addReplica(opts.replicaIp ?? '127.0.0.1', opts.replicaPort ?? replica.process.tcpPort);
     // Full resynchronization: the replica's data is replaced by the primary's.
     loadSnapshot(replica, takeSnapshot(primary, now), { flush: true, merge: false }, now);
+    // The RDB carries the function libraries too.
+    restoreFunctions(replica.scripting, dumpFunctions(primary.scripting, false), 'flush');
     replica.repl.synced(primary.repl.replid, primary.repl.prop.offset);
     this.detach = primary.repl.prop.attach((cmd) => this.receive(cmd));
     primary.repl.ack(this.id, replica.repl.prop.offset);
