@@ -182,6 +182,16 @@ describe('a replica following a primary', () => {
     link.resume();
     expect(r.run('GET', 'b')).toBe('$1\r\n2\r\n');
     expect(link.offset).toBe(p.engine.repl.prop.offset);
+    // Failover: held-back commands are applied, then the replica takes writes under a new id.
+    link.pause();
+    p.run('SET', 'c', '3');
+    const oldId = p.engine.repl.replid;
+    link.promote();
+    expect(r.run('GET', 'c')).toBe('$1\r\n3\r\n');
+    expect(r.run('SET', 'd', '4')).toBe('+OK\r\n');
+    expect(r.engine.repl.replid2).toBe(oldId);
+    expect(r.engine.repl.secondOffset).toBe(p.engine.repl.prop.offset + 1);
+    expect(p.run('INFO', 'replication')).toContain('connected_slaves:0\r\n');
   });
 
   test('random writes, expiries, scripts, transactions and evictions leave the replica with the primary\'s data', () => {

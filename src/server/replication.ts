@@ -100,6 +100,19 @@ export class ReplicaLink {
     this.replica.repl.linkDown();
   }
 
+  /**
+   * Failover: what was delivered stays, the link ends, and the replica
+   * becomes a primary (REPLICAOF NO ONE: a new replication id, the old one as
+   * replid2). Queued commands are applied first unless `dropPending`.
+   */
+  promote(opts: { dropPending?: boolean } = {}): Engine {
+    if (opts.dropPending) this.queue.length = 0;
+    else this.flush();
+    this.close();
+    this.replica.repl.promote();
+    return this.replica;
+  }
+
   private receive(cmd: StreamCommand): void {
     if (this.lag === 0 && !this.pausedFlag && this.queue.length === 0) {
       this.deliver(cmd);
