@@ -28,7 +28,14 @@ export class ReplicaStream {
   /** Is this request one to take here (before the engine sees it)? */
   static wants(argv: readonly Bytes[], streaming: boolean): boolean {
     const n = argv[0]!;
-    return (streaming || n.length === 4 || n.length === 5 || n.length === 8) && NAMES.has(n.toLowerCase());
+    if (!streaming) {
+      // Cheap refusals first: this runs for every request of every connection.
+      const l = n.length;
+      if (l !== 4 && l !== 5 && l !== 8) return false;
+      const c = n.charCodeAt(0) | 0x20;
+      if (c !== 0x73 && c !== 0x70 && c !== 0x72) return false; // s, p, r
+    }
+    return NAMES.has(n.toLowerCase());
   }
 
   get streaming(): boolean {

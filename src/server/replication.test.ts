@@ -280,3 +280,36 @@ describe('REPLICAOF between servers of one process', () => {
     }
   });
 });
+
+describe('SYNC / PSYNC on a connection', () => {
+  test('PSYNC gets FULLRESYNC, an RDB payload without CRLF, then the stream; REPLCONF ACK counts for WAIT', async () => {
+    const { createServer } = await import('./server.js');
+    const { RawClient } = await import('../../conformance/targets/raw-client.js');
+    const { connect } = await import('node:net');
+    const server = await createServer();
+    const sock = connect(server.port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (b: Buffer) => { got += b.toString('latin1'); });
+    const until = async (pred: () => boolean) => {
+      for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    const c = await RawClient.connect(server.port);
+    try {
+      sock.write('REPLCONF listening-port 6390\r\nPSYNC ? -1\r\n');
+      await until(() => got.includes('REDIS0011'));
+      const head = `+OK\r\n+FULLRESYNC ${server.engine.repl.replid} 0\r\n$18\r\nREDIS0011\xff${'\0'.repeat(8)}`;
+      expect(got.startsWith(head)).toBe(true);
+      await c.send(['SET', 'k', 'v']);
+      await until(() => got.endsWith('$1\r\nv\r\n'));
+      expect(got.slice(head.length)).toBe('*1\r\n$4\r\nping\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n');
+      expect((await c.send(['INFO', 'replication'])).raw).toContain('slave0:ip=127.0.0.1,port=6390,state=online,offset=0,');
+      sock.write(`REPLCONF ACK ${server.engine.repl.prop.offset}\r\n`);
+      await until(() => server.engine.repl.acked(server.engine.repl.prop.offset) === 1);
+      expect((await c.send(['WAIT', '1', '0'])).raw).toBe(':1\r\n');
+    } finally {
+      c.close();
+      sock.destroy();
+      await server.close();
+    }
+  });
+});
