@@ -8,6 +8,7 @@
  */
 export { createServer, ValkeyServer } from './server/index.js';
 export type { ServerOptions } from './server/index.js';
+export { linkReplica, ReplicaLink, ReplicationHub, type LinkOptions } from './server/index.js';
 export type { PipeEnd } from './server/in-process.js';
 // A whole cluster in one process.
 export { createCluster, ValkeyCluster, createAssignment, NO_REPLICATION } from './cluster/index.js';

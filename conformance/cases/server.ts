@@ -120,6 +120,12 @@ example('lolwut', 'LOLWUT errors', [
 example('role', 'ROLE of a primary without replicas', [
   [['ROLE'], ['master', 0, []]],
 ]);
+example(['replicaof', 'slaveof'], 'REPLICAOF NO ONE on a primary, and a bad port', [
+  [['REPLICAOF', 'localhost', 'x'], err('ERR Invalid master port')],
+  [['SLAVEOF', 'localhost', '70000'], err('ERR Invalid master port')],
+  [['REPLICAOF', 'NO', 'ONE'], ok],
+  [['SLAVEOF', 'no', 'one'], ok],
+]);
 example('save', 'SAVE', [
   [['SAVE'], ok],
 ]);

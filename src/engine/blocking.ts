@@ -12,6 +12,7 @@ import { countError } from './dispatch.js';
 import { CommandError, Err } from './errors.js';
 import type { ValueType } from './keyspace/keyspace.js';
 import { parseLongDouble } from './types/long-double.js';
+import { endUnit } from './replication/index.js';
 
 /**
  * getTimeoutFromObjectOrReply in seconds: the absolute deadline in ms, or 0
@@ -93,7 +94,16 @@ export function blockOnKeys(
       const e = db.peek(key);
       if (type !== 'any' && (e === undefined || e.type !== type || db.isExpired(e, now))) return undefined;
       try {
-        return attempt(new Context(engine, client, cmd, now, false));
+        // Valkey serves the command by running it again through call(): what it changed is propagated.
+        const c = new Context(engine, client, cmd, now, false);
+        const dirty = engine.stats.dirty;
+        const r = attempt(c);
+        if (engine.repl.prop.active) {
+          if (engine.stats.dirty > dirty && c.propMode !== 'prevent') c.alsoPropagate(c.propArgv ?? client.argv);
+          // Each served client is an execution unit of its own.
+          if (engine.repl.prop.nesting === 0 && !engine.scripting.running) endUnit(engine, client);
+        }
+        return r;
       } catch (err) {
         if (!(err instanceof CommandError)) throw err;
         // The re-run command's error reply counts as call() would count it.

@@ -58,6 +58,10 @@ export class Client implements Watcher {
   /** Replies still to drop (CLIENT REPLY SKIP drops its own and the next). */
   dropReplies = 0;
   noEvict = false;
+  /** A replica's primary client (Valkey's CLIENT_PRIMARY): its stream is obeyed, never refused. */
+  isPrimary = false;
+  /** The replication offset right after this client's last propagated write (WAIT waits for it). */
+  woff = 0;
   noTouch = false;
   /** CLIENT IMPORT-SOURCE ON (import mode): this client sees expired keys as live (flag I). */
   importSource = false;

@@ -24,6 +24,10 @@ export class Context {
   readonly db: Keyspace;
   /** The error reply is not counted in errorstats (a script error raised by a command that was counted already). */
   noErrorStats = false;
+  /** What replicas receive for this command instead of its argv (rewriteClientCommandVector). */
+  propArgv: readonly Bytes[] | undefined;
+  /** 'prevent': not propagated (preventCommandPropagation); 'force': propagated even without a change (forceCommandPropagation). */
+  propMode: 'prevent' | 'force' | undefined;
 
   constructor(
     readonly engine: Engine,
@@ -112,6 +116,36 @@ export class Context {
   /** redactClientCommandArgument: argv[i] shows as "(redacted)" in the command log. */
   redact(i: number): void {
     this.client.redacted.add(i);
+  }
+
+  /** rewriteClientCommandVector: replicas receive `argv` for this command (only kept while replicas may listen). */
+  rewrite(argv: readonly Bytes[]): void {
+    if (this.engine.repl.prop.active) this.propArgv = argv;
+  }
+
+  /** preventCommandPropagation: the command itself is not propagated (what it alsoPropagate()s is). */
+  preventPropagation(): void {
+    this.propMode = 'prevent';
+  }
+
+  /** forceCommandPropagation: propagated even when nothing changed. */
+  forcePropagation(): void {
+    this.propMode = 'force';
+  }
+
+  /** alsoPropagate: `argv` joins what this execution unit sends replicas, in database `db`. */
+  alsoPropagate(argv: readonly Bytes[], db: Keyspace = this.db): void {
+    this.engine.repl.prop.also(db.id, argv);
+  }
+
+  /**
+   * deleteExpiredKeyFromOverwriteAndPropagate: an expiry in the past deletes
+   * the key as expired; replicas get the UNLINK/DEL (from the expiry hook) instead of the command.
+   */
+  deleteAsExpired(key: Bytes): void {
+    this.db.deleteExpired(key);
+    this.preventPropagation();
+    this.dirty();
   }
 
   /** One write for persistence accounting (server.dirty). */

@@ -17,6 +17,7 @@ import { arityOk, keyPositions } from '../meta/index.js';
 import { aclCheckCmd } from './acl/index.js';
 import { lookupCommand } from './registry.js';
 import { clusterRoute } from './cluster-routing.js';
+import { MASTERDOWN_ERROR, NOREPLICAS_ERROR, propagateCall, READONLY_ERROR } from './replication/index.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -61,10 +62,10 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
   // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
-  const denied = aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
+  const denied = client.isPrimary ? null : aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
   if (denied) return reject(engine, client, cmd, denied);
   // Cluster redirection (getNodeByQuery): a redirected EXEC discards its transaction, anything else dooms it.
-  const redirect = engine.cluster && !client.script ? clusterRoute(engine, engine.cluster, client, cmd, argv, writes(engine, client, cmd, argv)) : undefined;
+  const redirect = engine.cluster && !client.script && !client.isPrimary ? clusterRoute(engine, engine.cluster, client, cmd, argv, isWrite(engine, client, cmd, argv)) : undefined;
   if (redirect) {
     if (cmd.fullname !== 'exec') return reject(engine, client, cmd, redirect);
     discardTransaction(engine, client);
@@ -80,7 +81,19 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
-  if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  // A replica leaves eviction to its primary (replica-ignore-maxmemory).
+  const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
+  if (evicting && !engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  // min-replicas-to-write: a primary without enough good replicas refuses writes.
+  if (!engine.repl.enoughGoodReplicas() && isWrite(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(NOREPLICAS_ERROR));
+  if (engine.repl.primary !== null) {
+    // replica-read-only: a replica takes writes from its primary only.
+    if (engine.repl.refusesWrite(client) && isWrite(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(READONLY_ERROR));
+    // replica-serve-stale-data no: while the link is down only commands flagged stale run.
+    if (!engine.repl.primary.linkUp && !client.isPrimary && !engine.config.getBool('replica-serve-stale-data') && deniesStale(client, cmd, argv)) {
+      return reject(engine, client, cmd, R.error(MASTERDOWN_ERROR));
+    }
+  }
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -89,7 +102,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
 
   // CLIENT PAUSE: the client waits, and the command runs again from the top once the pause eases.
-  if (engine.pause.blocks(client, mayWrite(engine, client, cmd, argv))) {
+  if (engine.pause.blocks(client, isWrite(engine, client, cmd, argv, true))) {
     engine.pause.postpone(client, argv, cmd.fullname);
     return BLOCKED;
   }
@@ -108,14 +121,32 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   return call(engine, client, cmd, argv, engine.clock.now(), false);
 }
 
-/** CMD_WRITE (script flags considered), for EXEC that of any queued command. */
-function writes(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
-  const w = (c: CommandEntry, a: readonly Bytes[]) => {
+/**
+ * processCommand's combined flags: whether the command, or for EXEC any of its
+ * queued commands (c->mstate.cmd_flags), passes `test`.
+ */
+function anyToRun(client: Client, cmd: CommandEntry, argv: readonly Bytes[], test: (c: CommandEntry, a: readonly Bytes[]) => boolean): boolean {
+  if (test(cmd, argv)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => test(q.cmd, q.argv));
+}
+
+/** CMD_WRITE (with `mayReplicate`, CMD_MAY_REPLICATE too), a script's declared flags taking the place of its command's. */
+function isWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[], mayReplicate = false): boolean {
+  return anyToRun(client, cmd, argv, (c, a) => {
     const declared = scriptDeclaredFlags(engine, c, a);
-    return declared !== undefined ? (declared & SF_NO_WRITES) === 0 : c.flags.has('write');
-  };
-  if (w(cmd, argv)) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
+    if (declared !== undefined) return (declared & SF_NO_WRITES) === 0;
+    return c.flags.has('write') || (mayReplicate && c.flags.has('may_replicate'));
+  });
+}
+
+/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
+function denyOom(client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  return anyToRun(client, cmd, argv, (c) => c.flags.has('denyoom'));
+}
+
+/** is_denystale_command: not flagged stale, or EXEC of a queued command that is not. */
+function deniesStale(client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  return anyToRun(client, cmd, argv, (c) => !c.flags.has('stale'));
 }
 
 /** discardTransaction: the MULTI state and the watched keys go. */
@@ -123,23 +154,6 @@ function discardTransaction(engine: Engine, client: Client): void {
   client.multi = null;
   client.dirtyCas = false;
   engine.unwatchAll(client);
-}
-
-/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
-function denyOom(client: Client, cmd: CommandEntry): boolean {
-  if (cmd.flags.has('denyoom')) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('denyoom'));
-}
-
-/** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */
-function mayWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
-  const w = (c: CommandEntry, a: readonly Bytes[]) => {
-    const declared = scriptDeclaredFlags(engine, c, a);
-    if (declared !== undefined) return (declared & SF_NO_WRITES) === 0;
-    return c.flags.has('write') || c.flags.has('may_replicate');
-  };
-  if (w(cmd, argv)) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
 }
 
 /**
@@ -202,6 +216,9 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   // The command marks its own sensitive arguments; nothing carries over from the previous one (an EXEC's queue, a script's calls).
   client.redacted.clear();
   const started = engine.clock.nowUs();
+  const prop = engine.repl.prop;
+  const dirty = engine.stats.dirty;
+  prop.nesting++;
   let reply: Reply | typeof BLOCKED;
   try {
     reply = cmd.run!(ctx, argv);
@@ -213,7 +230,9 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     }
   } finally {
     client.currentCmd = outer;
+    prop.nesting--;
   }
+  if (prop.active) propagateCall(engine, ctx, argv, engine.stats.dirty > dirty);
   // MONITOR sees what ran, except administrative and skip-monitor commands.
   if (engine.monitors.size && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) engine.feedMonitors(client, client.db, argv, client.script);
   // trackingRememberKeys: a tracking client remembers the keys its read-only commands fetched; for a

@@ -30,6 +30,7 @@ import { Acl, aclCheckCmd } from './acl/index.js';
 import { strerror, type EngineFiles } from './files.js';
 import { Scripting } from './scripting/scripting.js';
 import type { ClusterHooks } from './cluster.js';
+import { endUnit, Replication } from './replication/index.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -148,6 +149,8 @@ export class Engine {
   readonly evictor: Evictor;
   /** EVAL scripts, function libraries and the running script. */
   readonly scripting: Scripting;
+  /** Replication: the stream of write effects, replicas, the primary followed. */
+  readonly repl: Replication;
   readonly defer: ((fn: () => void) => void) | undefined;
   /** This node's view of its cluster, attached by the cluster layer (src/cluster); none on a standalone server. */
   cluster: ClusterHooks | undefined;
@@ -233,7 +236,7 @@ export class Engine {
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
       added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
-      itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean) => this.onItemsExpired(db, key, n, deleted),
+      itemsExpired: (db: Keyspace, key: Bytes, n: number, deleted: boolean, items: readonly Bytes[]) => this.onItemsExpired(db, key, n, deleted, items),
       expirePolicy: (write: boolean) => this.expirePolicy(write),
     };
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
@@ -245,6 +248,7 @@ export class Engine {
       dirty: 0, errorReplies: 0, rejectedCalls: 0, rejectedConnections: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
     };
     this.counters = createServerCounters(this);
+    this.repl = new Replication(this);
     this.commandLog = new CommandLog(this.config);
     this.latency = new LatencyMonitor(this.config);
     this.evictor = new Evictor(this);
@@ -435,6 +439,8 @@ export class Engine {
    * and the import source sees it as if it had not expired.
    */
   private expirePolicy(write: boolean): ExpirePolicy {
+    // A replica deletes nothing as expired: its primary sends the deletion; its primary client sees the key as live.
+    if (this.repl.primary !== null) return this.current?.isPrimary ? 'ignore' : 'keep';
     if (this.importMode.on) {
       if (this.current?.importSource) return 'ignore';
       if (!write) return 'keep';
@@ -449,16 +455,25 @@ export class Engine {
     this.stats.evictedKeys++;
     this.signalModifiedKey(db, key, null);
     this.notifyKeyspaceEvent('e', 'evicted', key, db.id);
+    if (this.repl.prop.active) this.propagateDeletion(db, key, 'lazyfree-lazy-eviction');
+  }
+
+  /** propagateDeletion; outside a command (active expiry, eviction) each key is its own execution unit. */
+  private propagateDeletion(db: Keyspace, key: Bytes, lazyParam: string): void {
+    this.repl.prop.deletion(db.id, key, this.config.getBool(lazyParam));
+    if (this.repl.prop.nesting === 0 && !this.scripting.running) endUnit(this, this.current);
   }
 
   /** Active expiry runs except in import mode (databasesCron), while CLIENT PAUSE holds it back, or after DEBUG SET-ACTIVE-EXPIRE 0. */
   private get activeExpiry(): boolean {
-    return this.debugFlags.activeExpire && !this.importMode.on && !this.pause.expiryPaused;
+    return this.debugFlags.activeExpire && !this.importMode.on && !this.pause.expiryPaused && this.repl.primary === null;
   }
 
   /** After every command: serve clients blocked on keys that became ready; arm active expiry. */
   afterCommand(): void {
     if (this.readyKeys.length) this.serveReadyKeys();
+    // A unit that ended outside call() (a script run in slices, a served blocked command) goes out now.
+    if (this.repl.prop.hasPending && this.repl.prop.nesting === 0 && !this.scripting.running) endUnit(this, this.current);
     if (this.reruns.length && this.current === null) this.runPostponed();
     // The eviction time event CONFIG SET maxmemory starts (updateMaxmemory); otherwise evictions happen
     // in processCommand, before the next command, as in Valkey.
@@ -528,14 +543,20 @@ export class Engine {
 
   private onExpired(db: Keyspace, key: Bytes): void {
     this.stats.expiredKeys++;
+    if (this.repl.prop.active) this.propagateDeletion(db, key, 'lazyfree-lazy-expire');
     this.notifyKeyspaceEvent('x', 'expired', key, db.id);
     // signalModifiedKey(NULL, ...); a blocked XREADGROUP learns its key went (signalDeletedKeyAsReady).
     this.signalModifiedKey(db, key, null);
   }
 
   /** Active expiry of hash fields (dbReclaimExpiredFields): 'hexpired', then 'del' when the hash went, and WATCH. */
-  private onItemsExpired(db: Keyspace, key: Bytes, n: number, deleted: boolean): void {
+  private onItemsExpired(db: Keyspace, key: Bytes, n: number, deleted: boolean, items: readonly Bytes[]): void {
     this.stats.expiredFields += n;
+    // propagateFieldsDeletion: replicas get HDEL of the reclaimed fields, 1024 at most per command.
+    if (this.repl.prop.active) {
+      for (let i = 0; i < items.length; i += 1024) this.repl.prop.also(db.id, ['HDEL', key, ...items.slice(i, i + 1024)]);
+      if (this.repl.prop.nesting === 0 && !this.scripting.running) endUnit(this, this.current);
+    }
     this.notifyKeyspaceEvent('x', 'hexpired', key, db.id);
     if (deleted) this.notifyKeyspaceEvent('g', 'del', key, db.id);
     db.touch(key);

@@ -12,6 +12,8 @@ import { CLIENT_MEMORY, STARTUP_MEMORY } from './eviction.js';
 export const VALKEY_VERSION = '9.1.2';
 export const REDIS_VERSION = '7.2.4';
 
+import { replicationInfo } from './replication/info.js';
+
 /** Counters and state INFO reports that the engine core does not keep. */
 export interface ServerCounters {
   /** rdb_saves */
@@ -399,21 +401,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'replication', title: 'Replication', lines(ctx) {
-      const e = ctx.engine;
-      return [
-        'role:master',
-        'connected_slaves:0',
-        'replicas_waiting_psync:0',
-        'master_failover_state:no-failover',
-        `master_replid:${serverCounters(e).replId}`,
-        'master_replid2:0000000000000000000000000000000000000000',
-        'master_repl_offset:0',
-        'second_repl_offset:-1',
-        'repl_backlog_active:0',
-        `repl_backlog_size:${e.config.get('repl-backlog-size')}`,
-        'repl_backlog_first_byte_offset:0',
-        'repl_backlog_histlen:0',
-      ];
+      return replicationInfo(ctx.engine);
     },
   },
   {

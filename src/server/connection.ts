@@ -16,6 +16,7 @@ import type { Socket } from 'node:net';
 import { encode, RequestDecoder, R, type Bytes, type Reply } from '../protocol/index.js';
 import { BLOCKED, type Client, type Engine } from '../engine/index.js';
 import { realTimers } from '../time/index.js';
+import { ReplicaStream } from './replica-stream.js';
 
 /** Stop executing and reading while this many reply bytes wait to be written. */
 export const HIGH_WATER = 1 << 20;
@@ -126,6 +127,7 @@ export class Connection {
           break;
         }
         if (this.hooks?.request(this, req.argv)) continue;
+        if (ReplicaStream.wants(req.argv, this.replica !== undefined) && this.replicaStream().request(req.argv)) continue;
         const reply = this.execute(req.argv);
         if (reply === BLOCKED) break;
         if (reply !== undefined) this.append(reply);
@@ -214,6 +216,7 @@ export class Connection {
       if (!this.running) this.flush();
       return;
     }
+    this.replica?.close();
     this.closed = true;
     this.out = '';
     this.engine.disconnect(this.client);
@@ -308,9 +311,22 @@ export class Connection {
     if (!this.running) this.flush();
   }
 
+  /** SYNC / PSYNC made this connection a replica: the stream is written to it. */
+  private replica: ReplicaStream | undefined;
+
+  private replicaStream(): ReplicaStream {
+    this.replica ??= new ReplicaStream(this.engine, this.client, (bytes) => {
+      if (this.closed) return;
+      this.flush();
+      this.wire.write(bytes);
+    });
+    return this.replica;
+  }
+
   /** Closes at once, dropping pending output (server shutdown, socket error). */
   destroy(): void {
     if (this.closed) return;
+    this.replica?.close();
     this.closed = true;
     this.out = '';
     this.engine.disconnect(this.client);

@@ -10,6 +10,7 @@ import { nodeFiles } from './files.js';
 import { createPipe, makeIoredisConnector, type ConnectorBase, type PipeEnd } from './in-process.js';
 import { FaultLayer } from './faults/layer.js';
 import { Faults, type FaultsOptions } from './faults/faults.js';
+import type { ReplicationHub } from './replication.js';
 
 export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   /** TCP port; 0 (the default) picks a free one. */
@@ -32,6 +33,8 @@ export interface ServerOptions extends Partial<Omit<EngineOptions, 'clock'>> {
   faults?: Faults | FaultsOptions;
   /** This server's name in fault rules' `node` matcher; "host:port" by default. */
   nodeName?: string;
+  /** The in-process servers REPLICAOF host port can reach: share one between the servers of a test. */
+  replicationHub?: ReplicationHub;
 }
 
 function makeClock(c: ServerOptions['clock']): Clock {
@@ -60,7 +63,7 @@ export class ValkeyServer<C extends Clock = Clock> {
 
   constructor(private readonly opts: ServerOptions = {}) {
     this.boundHost = opts.host ?? '127.0.0.1';
-    const { port: _port, host: _host, engine, clock, faults, nodeName, ...engineOpts } = opts;
+    const { port: _port, host: _host, engine, clock, faults, nodeName, replicationHub: _hub, ...engineOpts } = opts;
     this.engine = engine ?? new Engine({
       files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid }, defer: (fn) => { realTimers.setImmediate(fn); },
     });
@@ -159,6 +162,11 @@ export class ValkeyServer<C extends Clock = Clock> {
       this.engine.config.force('port', String(a.port));
       if (this.opts.config?.['bind'] === undefined) this.engine.config.force('bind', a.address);
     }
+    const hub = this.opts.replicationHub;
+    if (hub) {
+      hub.register(this.boundHost, this.boundPort, this.engine);
+      this.engine.repl.connector = (host, port) => hub.connect(this.engine, host, port);
+    }
     return this;
   }
 
@@ -239,6 +247,8 @@ export class ValkeyServer<C extends Clock = Clock> {
       // Timers of pauses end; hung requests of closed connections never run.
       if (this.ownsFaults) this.faults.releaseAll();
       this.layer.detach();
+      this.opts.replicationHub?.unregister(this.boundHost, this.boundPort);
+      this.opts.replicationHub?.connect(this.engine, null, 0);
       this.engine.close();
       if (!this.net.listening) return resolve();
       this.net.close(() => resolve());

@@ -6,9 +6,10 @@
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLongLong, getPositiveLong, getRangeLong, isToken, LLONG_MAX, LLONG_MIN, parseLongLong } from '../args.js';
-import type { CommandGroup, HandlerResult } from '../command.js';
+import type { CommandGroup } from '../command.js';
 import { LOOKUP_NONOTIFY, LOOKUP_NOTOUCH, type Context } from '../context.js';
-import { Err, cTrunc } from '../errors.js';
+import { CommandError, Err, cTrunc } from '../errors.js';
+import { WAIT_ON_REPLICA, WAITAOF_ON_REPLICA } from '../replication/index.js';
 import { helpReply } from '../help.js';
 import { parseScanOptions } from '../scan.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -300,13 +301,14 @@ function expire(ctx: Context, argv: readonly Bytes[], basetime: bigint, seconds:
   }
   // A time in the past deletes the key, reported as expired.
   if (ctx.alreadyExpired(when)) {
-    ctx.db.deleteExpired(key);
+    ctx.deleteAsExpired(key);
     ctx.modified(key);
-    ctx.dirty();
     return R.int(1);
   }
   ctx.db.setExpire(e, key, when);
   ctx.wrote(key, 'g', 'expire');
+  // Replicas get PEXPIREAT key <absolute ms>, the options kept.
+  if (ctx.cmd.fullname !== 'pexpireat') ctx.rewrite(['PEXPIREAT', key, String(when), ...argv.slice(3)]);
   return R.int(1);
 }
 
@@ -425,6 +427,7 @@ export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
     // Already expired: nothing is stored; a replaced key is gone (a DEL).
     if (deleted) {
       ctx.wrote(key, 'g', 'del');
+      ctx.rewrite([ctx.engine.config.getBool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key]);
     }
     return R.ok;
   }
@@ -437,6 +440,8 @@ export function restore(ctx: Context, argv: readonly Bytes[]): Reply {
     e.lru = (Math.floor(ctx.now / 1000) - secs) * 1000;
   }
   ctx.wrote(key, 'g', 'restore');
+  // A relative TTL travels as an absolute one.
+  if (ttl !== 0n && !absttl) ctx.rewrite([...argv.slice(0, 2), String(ttl), ...argv.slice(3), 'ABSTTL']);
   return R.ok;
 }
 
@@ -450,11 +455,6 @@ function parseTimeoutMs(ctx: Context, arg: Bytes): number {
   if (t === 0n) return 0;
   if (t > LLONG_MAX - BigInt(ctx.now)) throw Err.generic('timeout is out of range');
   return Number(t) + ctx.now;
-}
-
-/** With no replicas, a wait for any acknowledgement lasts until its timeout (forever for 0). */
-function waitForReplicas(ctx: Context, deadline: number, reply: () => Reply): HandlerResult {
-  return ctx.engine.block(ctx.client, { deadline, onTimeout: reply, cmd: ctx.cmd.fullname });
 }
 
 // --- the group ----------------------------------------------------------------
@@ -526,22 +526,22 @@ export const genericCommands: CommandGroup = {
   },
 
   wait(ctx, argv) {
+    const repl = ctx.engine.repl;
+    if (repl.primary !== null) throw new CommandError(WAIT_ON_REPLICA);
     const numreplicas = getLongLong(argv[1]!);
     const deadline = parseTimeoutMs(ctx, argv[2]!);
-    // No replica ever acknowledges: 0 at once when that is enough, or when the client may not block.
-    if (numreplicas <= 0n || ctx.inExec) return R.int(0);
-    return waitForReplicas(ctx, deadline, () => R.int(0));
+    // Replicas acknowledge the client's last write offset (replicationCountAcksByOffset).
+    return repl.wait(ctx, numreplicas > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(numreplicas), deadline);
   },
   waitaof(ctx, argv) {
     const numlocal = getRangeLong(argv[1]!, 0, 1);
     const numreplicas = getPositiveLong(argv[2]!);
     const deadline = parseTimeoutMs(ctx, argv[3]!);
     const aof = ctx.engine.config.getBool('appendonly');
+    if (ctx.engine.repl.primary !== null) throw new CommandError(WAITAOF_ON_REPLICA);
     if (numlocal && !aof) throw Err.generic('WAITAOF cannot be used when numlocal is set but appendonly is disabled.');
-    // Every write is "fsynced" at once when appendonly is on; no replica acknowledges.
+    // Every write is "fsynced" at once when appendonly is on; a replica without AOF acknowledges what it applied.
     const acklocal = aof ? 1 : 0;
-    const reply = () => R.array([R.int(acklocal), R.int(0)]);
-    if (numreplicas <= 0 || ctx.inExec) return reply();
-    return waitForReplicas(ctx, deadline, reply);
+    return ctx.engine.repl.wait(ctx, numreplicas, deadline, (n) => R.array([R.int(acklocal), R.int(n)]));
   },
 };

@@ -261,6 +261,7 @@ function hincrbyfloat(ctx: Context, argv: readonly Bytes[]): Reply {
   if (sum.kind === 'inf' || sum.kind === 'nan') throw Err.generic('increment would produce NaN or Infinity');
   const text = formatHuman(sum);
   storeIncr(ctx, key, e, field, text, 'hincrbyfloat');
+  ctx.rewrite(['HSET', key, field, text]);
   return R.bulk(text);
 }
 
@@ -468,22 +469,28 @@ function hexpire(ctx: Context, argv: readonly Bytes[], basetime: number, seconds
     break;
   }
   if (num === 0n || num !== BigInt(argv.length - first)) throw Err.generic(NUMFIELDS_ERR);
-  const when = toDeadline(expireTime(ctx, argv[2]!, basetime, seconds));
+  const whenMs = expireTime(ctx, argv[2]!, basetime, seconds);
+  const when = toDeadline(whenMs);
   const e = ctx.write(key, 'hash');
   const hv = e?.value as HashValue | undefined;
   const wasVolatile = hv?.hasVolatile ?? false;
   const out: Reply[] = [];
   let expired = 0;
   let updated = 0;
+  const deleted: Bytes[] = [];
   for (let i = first; i < argv.length; i++) {
     const r = hv === undefined ? FIELD_NOT_FOUND : hv.setExpire(argv[i]!, when, ctx.now, flags);
     if (r === FIELD_UPDATED) updated++;
     else if (r === FIELD_DELETED) {
       ctx.engine.stats.expiredFields++;
       expired++;
+      deleted.push(argv[i]!);
     }
     out.push(R.int(r));
   }
+  // Replicas get HDEL of the fields a past time deleted, else HPEXPIREAT with the absolute time.
+  if (expired) ctx.rewrite(['HDEL', key, ...deleted]);
+  else if (updated && ctx.cmd.fullname !== 'hpexpireat') ctx.rewrite(['HPEXPIREAT', key, String(whenMs), ...argv.slice(3)]);
   if (hv !== undefined && (expired || updated)) {
     if (wasVolatile || hv.hasVolatile) ctx.db.trackItems(key, e!);
     ctx.notify('h', expired ? 'hexpired' : 'hexpire', key);

@@ -155,9 +155,15 @@ function popFirst(ctx: Context, keys: readonly Bytes[], w: Where, count: number)
     if (e === undefined) continue;
     const list = e.value as ListValue;
     if (list.length === 0) continue;
-    if (count !== -1) return popRangeWithKey(ctx, key, list, w, count);
+    const pop = w === 'head' ? 'LPOP' : 'RPOP';
+    if (count !== -1) {
+      // Replicated as [LR]POP key count.
+      ctx.rewrite([pop, key, String(Math.min(count, list.length))]);
+      return popRangeWithKey(ctx, key, list, w, count);
+    }
     const v = list.pop(w)!;
     elementsRemoved(ctx, key, popEvent(w), list, 1);
+    ctx.rewrite([pop, key]);
     return R.array([R.bulk(key), R.bulk(v)]);
   }
   return undefined;
@@ -225,7 +231,10 @@ function lmoveCommand(ctx: Context, argv: readonly Bytes[], from: Where, to: Whe
 function blmove(ctx: Context, argv: readonly Bytes[], from: Where, to: Where, deadline: number): HandlerResult {
   const attempt = (c: Context): Reply | undefined => {
     const e = c.write(argv[1]!, 'list');
-    return e === undefined ? undefined : lmove(c, argv[1]!, e.value as ListValue, argv[2]!, from, to);
+    if (e === undefined) return undefined;
+    // Replicated as LMOVE / RPOPLPUSH.
+    c.rewrite(argv.length === 6 ? ['LMOVE', argv[1]!, argv[2]!, argv[3]!, argv[4]!] : ['RPOPLPUSH', argv[1]!, argv[2]!]);
+    return lmove(c, argv[1]!, e.value as ListValue, argv[2]!, from, to);
   };
   const r = attempt(ctx);
   if (r !== undefined) return r;
@@ -296,6 +305,7 @@ export const listCommands: CommandGroup = {
       if (e === undefined) continue;
       const list = e.value as ListValue;
       if (list.length === 0) continue;
+      ctx.rewrite([w === 'head' ? 'LPOP' : 'RPOP', key, String(Math.min(count, list.length))]);
       return popRangeWithKey(ctx, key, list, w, count);
     }
     return R.nullArray;

@@ -83,6 +83,13 @@ const PUBSUB_HELP = [
   '    Return the number of subscribers for the specified shard level channel(s)',
 ];
 
+/** PUBLISH / SPUBLISH; outside cluster mode replicas get the message too (forceCommandPropagation). */
+function publish(ctx: Context, argv: readonly Bytes[], kind: 'channel' | 'shard'): Reply {
+  const receivers = ctx.engine.pubsub.publish(argv[1]!, argv[2]!, kind);
+  if (!ctx.engine.config.getBool('cluster-enabled')) ctx.forcePropagation();
+  return R.int(receivers);
+}
+
 export const pubsubCommands: CommandGroup = {
   subscribe(ctx, argv) {
     checkMayBlock(ctx, 'SUBSCRIBE', true);
@@ -117,8 +124,8 @@ export const pubsubCommands: CommandGroup = {
     return R.seq(out);
   },
 
-  publish: (ctx, argv) => R.int(ctx.engine.pubsub.publish(argv[1]!, argv[2]!, 'channel')),
-  spublish: (ctx, argv) => R.int(ctx.engine.pubsub.publish(argv[1]!, argv[2]!, 'shard')),
+  publish: (ctx, argv) => publish(ctx, argv, 'channel'),
+  spublish: (ctx, argv) => publish(ctx, argv, 'shard'),
 
   'pubsub|help': (_ctx, argv) => helpReply(argv[0]!, PUBSUB_HELP),
   'pubsub|channels': (ctx, argv) => channelList(ctx.engine.pubsub.channels, argv),

@@ -3,6 +3,7 @@
  * FLUSHALL, SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, LOLWUT. The COMMAND
  * container lives in introspection.ts.
  */
+import { replicaof, roleReply } from '../replication/info.js';
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
@@ -395,12 +396,14 @@ export const serverCommands: CommandGroup = {
   flushdb(ctx, argv) {
     checkFlushArgs(argv);
     ctx.dirty(ctx.engine.emptyData(ctx.client.db, ctx.now));
+    ctx.forcePropagation();
     return R.ok;
   },
 
   flushall(ctx, argv) {
     checkFlushArgs(argv);
     ctx.dirty(ctx.engine.emptyData(-1, ctx.now));
+    ctx.forcePropagation();
     if (ctx.engine.config.get('save') !== '') {
       serverCounters(ctx.engine).rdbSaves++;
       doSave(ctx.engine, ctx.now);
@@ -477,8 +480,9 @@ export const serverCommands: CommandGroup = {
     return R.ok;
   },
 
-  // roleCommand for a primary without replicas (the cluster gives replicas their own answer).
-  role: () => R.array([R.bulk('master'), R.int(0), R.emptyArray]),
+  role: (ctx) => roleReply(ctx.engine),
+  replicaof,
+  slaveof: replicaof,
 
   // --- SLOWLOG, COMMANDLOG, LATENCY ---
 

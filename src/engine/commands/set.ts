@@ -179,6 +179,7 @@ function spop(ctx: Context, argv: readonly Bytes[]): Reply {
   }
   ctx.modified(key);
   ctx.dirty();
+  ctx.rewrite(['SREM', key, member]);
   return R.bulk(member);
 }
 
@@ -199,6 +200,7 @@ function spopWithCount(ctx: Context, argv: readonly Bytes[]): Reply {
     ctx.db.delete(key);
     ctx.notify('g', 'del', key);
     ctx.modified(key);
+    ctx.rewrite([ctx.engine.config.getBool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key]);
     return reply;
   }
 
@@ -233,6 +235,9 @@ function spopWithCount(ctx: Context, argv: readonly Bytes[]): Reply {
     e.value = next;
   }
   ctx.modified(key);
+  // Replicas get the popped members as SREM commands of at most 1024 members each.
+  for (let i = 0; i < out.length; i += 1024) ctx.alsoPropagate(['SREM', key, ...out.slice(i, i + 1024)]);
+  ctx.preventPropagation();
   return R.set(bulks(out));
 }
 

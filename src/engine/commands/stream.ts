@@ -261,6 +261,8 @@ function xadd(ctx: Context, argv: readonly Bytes[]): Reply {
   ctx.dirty();
   if (a.strategy !== 'none' && s.trim(a) > 0) ctx.notify('t', 'xtrim', key);
   ctx.modified(key);
+  // Replicas get the ID actually generated.
+  if (!a.id || !a.id.seqGiven) ctx.rewrite(argv.map((x, j) => (j === a.idpos ? idString(r) : x)));
   return idReply(r);
 }
 
@@ -335,11 +337,15 @@ function xdel(ctx: Context, argv: readonly Bytes[]): Reply {
  * ID and read counter moved on, and (unless NOACK) each entry pending for
  * `consumer`.
  */
-function serveGroup(ctx: Context, s: StreamValue, start: StreamID, count: bigint, g: ConsumerGroup, consumer: Consumer, noack: boolean): Reply[] {
+function serveGroup(
+  ctx: Context, s: StreamValue, start: StreamID, count: bigint, g: ConsumerGroup, consumer: Consumer, noack: boolean, key: Bytes, gname: Bytes,
+): Reply[] {
   const out: Reply[] = [];
+  let movedLastId = false;
   for (const e of s.range(start, ID_MAX)) {
     const id = e.id;
     if (cmpId(id, g.lastId) > 0) {
+      movedLastId = true;
       if (g.entriesRead !== INVALID_ENTRIES_READ && cmpId(g.lastId, s.firstId) >= 0 && !s.rangeHasTombstones(g.lastId)) {
         g.entriesRead++;
       } else if (s.entriesAdded) {
@@ -361,9 +367,14 @@ function serveGroup(ctx: Context, s: StreamValue, start: StreamID, count: bigint
         consumer.pel.set(id, old);
       }
       consumer.activeTime = ctx.now;
+      // streamPropagateXCLAIM: replicas learn of the delivery as a forced XCLAIM.
+      const n = g.pel.get(id)!;
+      ctx.alsoPropagate(['XCLAIM', key, gname, consumer.name, '0', idString(id), 'TIME', String(n.deliveryTime), 'RETRYCOUNT', String(n.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', idString(g.lastId)]);
     }
     if (BigInt(out.length) === count) break;
   }
+  // streamPropagateGroupID: the group's last ID and read counter.
+  if (movedLastId) ctx.alsoPropagate(['XGROUP', 'SETID', key, gname, idString(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
   return out;
 }
 
@@ -453,6 +464,8 @@ const MEANINGLESS = (sym: string) =>
  */
 function xread(ctx: Context, argv: readonly Bytes[], reexec: boolean): HandlerResult | undefined {
   const a = parseXRead(ctx, argv);
+  // XREADGROUP propagates what it did (XCLAIM, XGROUP SETID), not itself.
+  if (a.group) ctx.preventPropagation();
   const n = a.nstreams;
   const keys = argv.slice(a.streamsArg, a.streamsArg + n);
   const ids: StreamID[] = [];
@@ -533,7 +546,7 @@ function xread(ctx: Context, argv: readonly Bytes[], reexec: boolean): HandlerRe
     } else if (history) {
       entries = serveHistory(ctx, s, start, a.count, consumer!);
     } else {
-      entries = serveGroup(ctx, s, start, a.count, groups[k]!, consumer!, a.noack);
+      entries = serveGroup(ctx, s, start, a.count, groups[k]!, consumer!, a.noack, key, a.groupname!);
     }
     if (a.group) ctx.dirty();
     served.push([R.bulk(key), R.array(entries)]);

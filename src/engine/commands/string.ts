@@ -104,8 +104,7 @@ function expireMs(ctx: Context, arg: Bytes, flags: number): bigint | number {
 
 /** deleteExpiredKeyFromOverwriteAndPropagate: the key goes as if it expired. */
 function deleteAsExpired(ctx: Context, key: Bytes): void {
-  ctx.db.deleteExpired(key);
-  ctx.dirty();
+  ctx.deleteAsExpired(key);
 }
 
 /** A write of a new string value through tryObjectEncoding (SET, MSET, GETSET...). */
@@ -126,7 +125,7 @@ function getReply(ctx: Context, key: Bytes): Reply {
  * setGenericCommand. `okReply`/`abortReply` default to +OK and a null.
  */
 function setGeneric(
-  ctx: Context, flags: number, key: Bytes, value: Bytes, expire: Bytes | undefined,
+  ctx: Context, argv: readonly Bytes[], flags: number, key: Bytes, value: Bytes, expire: Bytes | undefined,
   okReply: Reply = R.ok, abortReply: Reply = R.null, cmp?: Bytes,
 ): Reply {
   const ms = expire !== undefined ? expireMs(ctx, expire, flags) : 0;
@@ -148,6 +147,13 @@ function setGeneric(
   if (expire !== undefined) ctx.db.setExpire(e, key, ms);
   ctx.wrote(key, '$', 'set');
   if (expire !== undefined) ctx.notify('g', 'expire', key);
+  // Replicas get SET key value PXAT <ms> for a relative or seconds expiry, and no GET.
+  if (expire !== undefined && !(flags & F_PXAT)) {
+    const isSet = ctx.cmd.fullname === 'set';
+    ctx.rewrite(isSet && argv.length === 5 ? [argv[0]!, argv[1]!, argv[2]!, 'PXAT', String(ms)] : ['SET', key, value, 'PXAT', String(ms)]);
+  } else if (flags & F_GET && expire === undefined) {
+    ctx.rewrite(argv.filter((a, j) => j < 3 || a.toLowerCase() !== 'get'));
+  }
   return getResult ?? okReply;
 }
 
@@ -303,19 +309,19 @@ export const stringCommands: CommandGroup = {
       return R.ok;
     }
     const x = parseExtended(argv, 3, Kind.Set);
-    return setGeneric(ctx, x.flags, key, argv[2]!, x.expire, R.ok, R.null, x.cmp);
+    return setGeneric(ctx, argv, x.flags, key, argv[2]!, x.expire, R.ok, R.null, x.cmp);
   },
 
   setnx(ctx, argv) {
-    return setGeneric(ctx, F_NX, argv[1]!, argv[2]!, undefined, R.int(1), R.int(0));
+    return setGeneric(ctx, argv, F_NX, argv[1]!, argv[2]!, undefined, R.int(1), R.int(0));
   },
 
   setex(ctx, argv) {
-    return setGeneric(ctx, F_EX, argv[1]!, argv[3]!, argv[2]!);
+    return setGeneric(ctx, argv, F_EX, argv[1]!, argv[3]!, argv[2]!);
   },
 
   psetex(ctx, argv) {
-    return setGeneric(ctx, F_PX, argv[1]!, argv[3]!, argv[2]!);
+    return setGeneric(ctx, argv, F_PX, argv[1]!, argv[3]!, argv[2]!);
   },
 
   getex(ctx, argv) {
@@ -330,8 +336,12 @@ export const stringCommands: CommandGroup = {
     } else if (x.expire !== undefined) {
       ctx.db.setExpire(e, key, ms);
       ctx.wrote(key, 'g', 'expire');
+      ctx.rewrite(['PEXPIREAT', key, String(ms)]);
     } else if (x.flags & F_PERSIST) {
-      if (ctx.db.persist(e)) ctx.wrote(key, 'g', 'persist');
+      if (ctx.db.persist(e)) {
+        ctx.wrote(key, 'g', 'persist');
+        ctx.rewrite(['PERSIST', key]);
+      }
     }
     return reply;
   },
@@ -339,7 +349,10 @@ export const stringCommands: CommandGroup = {
   getdel(ctx, argv) {
     const key = argv[1]!;
     const reply = getReply(ctx, key);
-    if (ctx.db.delete(key)) ctx.wrote(key, 'g', 'del');
+    if (ctx.db.delete(key)) {
+      ctx.wrote(key, 'g', 'del');
+      ctx.rewrite(['DEL', key]);
+    }
     return reply;
   },
 
@@ -407,6 +420,10 @@ export const stringCommands: CommandGroup = {
       ctx.notify('$', 'set', key);
       if (x.expire !== undefined) ctx.notify('g', 'expire', key);
     }
+    if (x.expire !== undefined && !(x.flags & F_PXAT)) {
+      const at = argv.indexOf(x.expire, argsStart) - 1;
+      ctx.rewrite(argv.map((a, j) => (j === at ? 'PXAT' : j === at + 1 ? String(ms) : a)));
+    }
     return R.int(1);
   },
 
@@ -442,6 +459,8 @@ export const stringCommands: CommandGroup = {
     const ne = ctx.db.set(key, 'string', text, ctx.now, e ? KEEP_TTL : NO_OPTS);
     markNotIntEncoded(ne, key);
     ctx.wrote(key, '$', 'incrbyfloat');
+    // Replicas get the result, not the increment (float formatting may differ between builds).
+    ctx.rewrite(['SET', key, text, 'KEEPTTL']);
     return R.bulk(text);
   },
 
@@ -517,6 +536,7 @@ export const stringCommands: CommandGroup = {
     if (e.value !== argv[2]) return R.int(0);
     ctx.db.delete(key);
     ctx.wrote(key, 'g', 'del');
+    ctx.rewrite(['DEL', key]);
     return R.int(1);
   },
 };

@@ -533,6 +533,7 @@ function zpop(
   if (count === -1) count = 1;
   const zs = zsetOf(e);
   const n = Math.min(count, zs.size);
+  if (ctx.cmd.fullname === 'zmpop') ctx.rewrite([max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(n)]);
   const items: Reply[] = [];
   for (let i = 0; i < n; i++) {
     const x = (max ? zs.last() : zs.first())!;
@@ -571,6 +572,9 @@ function blockingZpop(
     for (const k of keys) {
       const e = c.write(k, 'zset');
       if (e === undefined || zsetOf(e).size === 0) continue;
+      // Replicated as ZPOPMIN/ZPOPMAX key [count].
+      const pop = max ? 'ZPOPMAX' : 'ZPOPMIN';
+      c.rewrite(count === -1 ? [pop, k] : [pop, k, String(Math.min(count, zsetOf(e).size))]);
       return zpop(c, [k], max, true, count, nested, nested);
     }
     return undefined;

@@ -121,7 +121,7 @@ export interface KeyspaceHooks {
    * Active expiry removed `count` items (hash fields) of `key`; `deleted`
    * when that emptied the value and the key went with it.
    */
-  itemsExpired?(db: Keyspace, key: Bytes, count: number, deleted: boolean): void;
+  itemsExpired?(db: Keyspace, key: Bytes, count: number, deleted: boolean, items: readonly Bytes[]): void;
   /**
    * What a logically expired key is for the command running now (Valkey's
    * getExpirationPolicyWithFlags), asked only once a key's time has passed:
@@ -143,8 +143,8 @@ export type ExpirePolicy = 'delete' | 'keep' | 'ignore';
 export interface VolatileItems {
   /** Earliest item deadline (epoch ms), or Infinity when no item has one. */
   nextItemDeadline(): number;
-  /** Deletes every item whose deadline is before `now`; returns how many went. */
-  reclaimExpired(now: number): number;
+  /** Deletes every item whose deadline is before `now`; returns how many went (their names pushed to `out`). */
+  reclaimExpired(now: number, out?: Bytes[]): number;
   /** Items held, expired ones not yet reclaimed included. */
   readonly size: number;
 }
@@ -363,11 +363,12 @@ export class Keyspace {
       const e = d.map.get(key);
       if (e === undefined || !hasVolatileItems(e.value)) return;
       const v = e.value;
-      const n = v.reclaimExpired(now);
+      const items: Bytes[] = [];
+      const n = v.reclaimExpired(now, items);
       const emptied = v.size === 0;
       if (emptied) this.delete(key);
       else this.trackItems(key, e);
-      if (n > 0) this.hooks.itemsExpired?.(this, key, n, emptied);
+      if (n > 0) this.hooks.itemsExpired?.(this, key, n, emptied, items);
     });
   }
 

@@ -17,6 +17,7 @@ import { aclCheckCmd, aclUserOf } from '../acl/index.js';
 import { lookupCommand } from '../registry.js';
 import { errorLine, errorMessage, errorTable, luaToReply, replyToLua } from './convert.js';
 import type { LuaEnv, ScriptHost } from './lua-env.js';
+import { NOREPLICAS_ERROR, READONLY_ERROR } from '../replication/index.js';
 
 /** Script flags (shebang / register_function flags). */
 export const SF_NO_WRITES = 1;
@@ -91,6 +92,9 @@ function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
       // VM_Call's ACL check as the script's user: the NOPERM text, prefixed as Valkey's Lua module does (logged with context lua).
       const denied = aclCheckCmd(engine, fake, cmd, argv, 'lua');
       if (denied) return fail(`ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
+      // scriptVerifyWriteCommandAllow: a replica's scripts do not write; nor a primary's without enough good replicas.
+      if (write && engine.repl.primary !== null && engine.repl.refusesWrite(run.caller)) return fail(`-${READONLY_ERROR}`);
+      if (write && !engine.repl.enoughGoodReplicas()) return fail(`-${NOREPLICAS_ERROR}`);
       if (write) run.writeDirty = true;
       let reply: Reply;
       if (!cmd.run) {

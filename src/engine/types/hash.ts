@@ -264,12 +264,13 @@ export class HashValue implements VolatileItems {
     }
   }
 
-  reclaimExpired(now: number): number {
+  reclaimExpired(now: number, out?: Bytes[]): number {
     let n = 0;
     while (this.nextItemDeadline() < now) {
       const f = this.heap!.peekItem()!;
       this.heap!.shift();
       this.remove(f);
+      out?.push(f);
       n++;
     }
     return n;
