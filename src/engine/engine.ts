@@ -13,7 +13,7 @@ import { countError, dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
-import type { Snapshot } from './rdb/snapshot.js';
+import { Persistence, rdbPathConfig } from './persistence.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
 import { Evictor } from './eviction.js';
@@ -50,6 +50,8 @@ export interface EngineOptions {
   process?: { tcpPort?: number; pid?: number; executable?: string };
   /** File access for the files the engine reads and writes (the ACL file); the server passes node:fs. */
   files?: EngineFiles;
+  /** An RDB file to start from (persistence.ts): its bytes, or its path (then `dir` and `dbfilename`). */
+  rdb?: string | Uint8Array;
 }
 
 export interface EngineStats {
@@ -127,8 +129,8 @@ export class Engine {
     /** DEBUG PAUSE-CRON 0|1: recorded only (the engine has no cron). */
     pauseCron: false,
   };
-  /** The dataset as the last SAVE (or DEBUG RELOAD) left it: what DEBUG RELOAD NOSAVE loads. */
-  rdbSnapshot: Snapshot | undefined;
+  /** RDB files: SAVE, BGSAVE, save points, loading (DEBUG RELOAD, startup). */
+  readonly persistence: Persistence;
   readonly commands: CommandTable;
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
@@ -204,6 +206,7 @@ export class Engine {
     const overrides: Record<string, string> = { ...(opts.config ?? {}) };
     if (opts.databases !== undefined) overrides['databases'] = String(opts.databases);
     if (opts.requirepass !== undefined) overrides['requirepass'] = opts.requirepass;
+    if (typeof opts.rdb === 'string') Object.assign(overrides, rdbPathConfig(opts.rdb));
     this.config = new Config(CONFIG_PARAMS, overrides);
     this.lfu = this.config.live(LFU_PARAMS, readLfuSettings);
     this.setLimits = this.config.live(SET_LIMIT_PARAMS, readSetLimits);
@@ -246,11 +249,13 @@ export class Engine {
     this.evictor = new Evictor(this);
     this.scripting = new Scripting(this);
     this.defer = opts.defer;
+    this.persistence = new Persistence(this, opts, opts.config ?? {});
     // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
     if (this.config.get('aclfile') !== '') {
       const err = this.loadAclFile();
       if (err !== null) throw new Error(`Aborting valkey-double startup because of ACL errors: ${err}`);
     }
+    this.persistence.startup();
   }
 
   /** The aclfile path, relative paths taken from `dir` (Valkey runs in its dir). */
@@ -465,6 +470,7 @@ export class Engine {
     // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
     if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();
+    this.persistence.arm();
   }
 
   // --- WATCH ---
@@ -583,6 +589,7 @@ export class Engine {
 
   /** Stops timers (server shutdown). */
   close(): void {
+    this.persistence.close();
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
     this.scripting.abort();

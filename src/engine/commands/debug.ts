@@ -12,8 +12,9 @@
  *   engine, its data and every other client go on.
  * - RESTART and CRASH-AND-RECOVER answer Valkey's own failure reply
  *   ("failed to restart the server"), as when the restart cannot happen.
- * - RELOAD serializes every key with the RDB code and loads it back
- *   (rdb/snapshot.ts); NOSAVE loads what the last SAVE or RELOAD left.
+ * - RELOAD saves the RDB file (persistence.ts: on disk when the server has
+ *   a `dir`, else in memory) and loads it back; NOSAVE loads the file the
+ *   last save left.
  * - LOADAOF: there are no AOF files. With appendonly yes the data is
  *   reloaded as RELOAD does (what an AOF with its RDB preamble gives back);
  *   with appendonly no it empties the data and fails, as Valkey does without
@@ -305,17 +306,15 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
     else if (isToken(o, 'NOSAVE')) save = false;
     else throw Err.generic('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
   }
-  const engine = ctx.engine;
-  if (save) {
-    engine.rdbSnapshot = takeSnapshot(engine, ctx.now);
-    serverCounters(engine).rdbSaves++;
-    engine.stats.dirty = 0;
-    engine.stats.lastSave = Math.floor(ctx.now / 1000);
+  const p = ctx.engine.persistence;
+  if (save && !p.save(ctx.now, 'internal')) throw Err.raw('ERR');
+  let r;
+  try {
+    // Loading sees the real time of the load, not the command's snapshot.
+    r = p.load({ flush, merge }, ctx.engine.clock.now());
+  } catch {
+    throw Err.generic('Error trying to load the RDB dump, check server logs.');
   }
-  const snap = engine.rdbSnapshot;
-  if (snap === undefined) throw Err.generic('Error trying to load the RDB dump, check server logs.');
-  // Loading sees the real time of the load, not the command's snapshot.
-  const r = loadSnapshot(engine, snap, { flush, merge }, engine.clock.now());
   if (r.duplicate) return crash(ctx); // "Duplicated key found in RDB file": Valkey panics
   return R.ok;
 }

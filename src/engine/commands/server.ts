@@ -15,7 +15,6 @@ import { Err } from '../errors.js';
 import { helpReply, subcommandSyntaxError } from '../help.js';
 import { memoryUsage } from '../memory/usage.js';
 import { restore } from './generic.js';
-import { takeSnapshot } from '../rdb/snapshot.js';
 import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
@@ -41,15 +40,6 @@ function checkFlushArgs(argv: readonly Bytes[]): boolean {
   throw Err.syntax();
 }
 
-/**
- * rdbSave as far as a server without files goes: the data counts as saved
- * now, and its snapshot is what DEBUG RELOAD NOSAVE loads.
- */
-function doSave(engine: Engine, now: number): void {
-  engine.rdbSnapshot = takeSnapshot(engine, now);
-  engine.stats.dirty = 0;
-  engine.stats.lastSave = Math.floor(now / 1000);
-}
 
 // ----------------------------------------------------------------- CONFIG ---
 
@@ -401,10 +391,8 @@ export const serverCommands: CommandGroup = {
   flushall(ctx, argv) {
     checkFlushArgs(argv);
     ctx.dirty(ctx.engine.emptyData(-1, ctx.now));
-    if (ctx.engine.config.get('save') !== '') {
-      serverCounters(ctx.engine).rdbSaves++;
-      doSave(ctx.engine, ctx.now);
-    }
+    // flushAllDataAndResetRDB: with save points, the empty dataset is saved at once.
+    if (ctx.engine.persistence.hasSavePoints) ctx.engine.persistence.save(ctx.now, 'internal');
     return R.ok;
   },
 
@@ -430,26 +418,31 @@ export const serverCommands: CommandGroup = {
   },
 
   save(ctx) {
-    serverCounters(ctx.engine).rdbSaves++;
-    doSave(ctx.engine, ctx.now);
+    if (!ctx.engine.persistence.save(ctx.now, 'save')) throw Err.raw('ERR');
     return R.ok;
   },
 
   bgsave(ctx, argv) {
+    const p = ctx.engine.persistence;
     if (argv.length > 1) {
       if (argv.length === 2 && isToken(argv[1]!, 'SCHEDULE')) {
-        // No child process is ever running here, so SCHEDULE starts at once.
+        // No child process is ever running here, so SCHEDULE starts at once (outside MULTI).
       } else if (argv.length === 2 && isToken(argv[1]!, 'CANCEL')) {
-        throw Err.generic('Background saving is currently not in progress or scheduled');
+        // A background save is finished by the time BGSAVE answers: only a scheduled one can be cancelled.
+        if (!p.scheduled) throw Err.generic('Background saving is currently not in progress or scheduled');
+        p.scheduled = false;
+        return R.simple('Scheduled background saving cancelled');
       } else {
         throw Err.syntax();
       }
     }
-    const sc = serverCounters(ctx.engine);
-    sc.rdbSaves++;
-    sc.lastBgsaveTimeSec = 0;
-    doSave(ctx.engine, ctx.now);
-    return R.simple(ctx.inExec ? 'Background saving scheduled' : 'Background saving started');
+    if (ctx.inExec) {
+      // Run by the cron once the transaction is done.
+      p.scheduled = true;
+      return R.simple('Background saving scheduled');
+    }
+    p.save(ctx.now, 'bgsave');
+    return R.simple('Background saving started');
   },
 
   lolwut,
@@ -466,10 +459,12 @@ export const serverCommands: CommandGroup = {
     // Nothing ever waits for replicas here, so no shutdown is ever in progress.
     if (f.abort) throw Err.generic('No shutdown in progress.');
     if (!f.now && ctx.client.denyBlocking) throw Err.generic("SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
-    // The snapshot Valkey writes when save points are set (or SAVE is given): valkey-double keeps no files.
-    if (f.save || (!f.nosave && ctx.engine.config.get('save') !== '')) {
-      serverCounters(ctx.engine).rdbSaves++;
-      doSave(ctx.engine, ctx.now);
+    // prepareForShutdown: the file Valkey writes when save points are set (or SAVE is given); a failed
+    // save keeps the server up unless FORCE.
+    if (f.save || (!f.nosave && ctx.engine.persistence.hasSavePoints)) {
+      if (!ctx.engine.persistence.save(ctx.now, 'internal') && !f.force) {
+        throw Err.generic('Errors trying to SHUTDOWN. Check logs.');
+      }
     }
     // The server goes away without answering: the connection just closes.
     ctx.client.dropReplies++;

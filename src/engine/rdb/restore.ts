@@ -167,7 +167,8 @@ export function loadDumpObject(type: number, p: Uint8Array, lim: LoadLimits): Lo
   }
 }
 
-function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
+/** rdbLoadObject of a value of RDB type `type` at the reader's position. Throws BadPayload or Truncated. */
+export function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
   switch (type) {
     case RDB_TYPE.STRING:
       return { type: 'string', value: r.str() };
