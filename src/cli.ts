@@ -19,6 +19,9 @@ options:
       --databases N       number of databases (default 16)
       --requirepass PASS  require AUTH with this password
       --aclfile PATH      load ACL users from this file (ACL LOAD / ACL SAVE use it)
+      --dir DIR, --dbfilename NAME
+                          the RDB file (default ./dump.rdb): loaded at start when it exists, written by
+                          SAVE, BGSAVE, save points and SHUTDOWN (without either, saves stay in memory)
       --admin             accept the DOUBLE.FAULT / DOUBLE.CLOCK admin commands (fault rules over the wire)
       --seed N            seed of probabilistic faults (default: VALKEY_DOUBLE_SEED, else from the clock)
       --<name> VALUE...   any Valkey configuration parameter, as valkey-server takes it
@@ -132,6 +135,9 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`valkey-double: ${signal}, shutting down`);
+    // prepareForShutdown: with save points, the dataset is saved first.
+    const p = server.engine.persistence;
+    if (p.hasSavePoints && !p.save(server.engine.clock.now(), 'internal')) console.error(`valkey-double: error trying to save the DB to ${p.path}`);
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));

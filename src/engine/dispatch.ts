@@ -6,6 +6,7 @@
 import { R, encode, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import { requestLength } from './commandlog.js';
 import { OOM_ERROR } from './eviction.js';
+import { MISCONF_ERROR } from './persistence.js';
 import { SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
 import { parseShebang } from './scripting/scripting.js';
 import type { Client } from './client.js';
@@ -68,6 +69,8 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
   if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  // writeCommandsDeniedByDiskError: writes (and PING) are refused while the last background save stays failed.
+  if (engine.persistence.deniesWrites && (isWriteCommand(client, cmd) || cmd.fullname === 'ping')) return reject(engine, client, cmd, R.error(MISCONF_ERROR));
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -93,6 +96,12 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);
+}
+
+/** processCommand's is_write_command: CMD_WRITE, for EXEC that of its queued commands. */
+function isWriteCommand(client: Client, cmd: CommandEntry): boolean {
+  if (cmd.flags.has('write')) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('write'));
 }
 
 /** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */

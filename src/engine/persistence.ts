@@ -17,6 +17,12 @@ import { encodeRdb, loadRdb, RdbLoadError, type ReplInfo } from './rdb/file.js';
 import type { LoadOptions, LoadResult } from './rdb/snapshot.js';
 import type { Timer } from '../time/index.js';
 
+/** writeCommandsGetDiskErrorMessage for DISK_ERROR_TYPE_RDB. */
+export const MISCONF_ERROR =
+  "MISCONF Valkey is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+  'Commands that may modify the data set are disabled, because this instance is configured to report errors ' +
+  'during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Valkey logs for details about the RDB error.';
+
 /** CONFIG_BGSAVE_RETRY_DELAY (seconds). */
 const BGSAVE_RETRY_DELAY = 5;
 
@@ -133,6 +139,11 @@ export class Persistence {
     this.engine.stats.dirty = 0;
   }
 
+  /** writeCommandsDeniedByDiskError: save points are set, the last background save failed, and stop-writes-on-bgsave-error is on. */
+  get deniesWrites(): boolean {
+    return !this.lastBgsaveOk && this.savePoints.list.length > 0 && this.engine.config.getBool('stop-writes-on-bgsave-error');
+  }
+
   /** Whether any save point is configured (serverSaveParamsCount). */
   get hasSavePoints(): boolean {
     return this.savePoints.list.length > 0;
@@ -146,14 +157,16 @@ export class Persistence {
     const e = this.engine;
     const points = this.savePoints.list;
     if (!this.scheduled && (points.length === 0 || e.stats.dirty === 0) && this.timer === undefined) return;
+    // serverCron's next run: a save point already due is found within one tick (1000/hz ms).
+    const tick = e.clock.now() + Math.max(1, Math.floor(1000 / e.config.getInt('hz')));
     let at = Infinity;
-    if (this.scheduled) at = e.clock.now() + Math.max(1, Math.floor(1000 / e.config.getInt('hz')));
+    if (this.scheduled) at = tick;
     const last = e.stats.lastSave;
     for (const [secs, changes] of points) {
       if (e.stats.dirty >= changes && e.stats.dirty > 0) {
         let t = (last + secs + 1) * 1000;
         if (!this.lastBgsaveOk) t = Math.max(t, (this.lastBgsaveTry + BGSAVE_RETRY_DELAY + 1) * 1000);
-        at = Math.min(at, t);
+        at = Math.min(at, Math.max(t, tick));
       }
     }
     if (at >= this.timerAt) return;
