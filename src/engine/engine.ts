@@ -13,6 +13,7 @@ import { countError, dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
+import { MigrateLinks, type Connector } from './migrate.js';
 import { Persistence, rdbPathConfig } from './persistence.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   files?: EngineFiles;
   /** An RDB file to start from (persistence.ts): its bytes, or its path (then `dir` and `dbfilename`). */
   rdb?: string | Uint8Array;
+  /** Outgoing connections for MIGRATE; the server passes a TCP one. */
+  connector?: Connector;
 }
 
 export interface EngineStats {
@@ -131,6 +134,8 @@ export class Engine {
   };
   /** RDB files: SAVE, BGSAVE, save points, loading (DEBUG RELOAD, startup). */
   readonly persistence: Persistence;
+  /** MIGRATE's cached connections (migrate_cached_sockets). */
+  readonly migrateLinks: MigrateLinks;
   readonly commands: CommandTable;
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
@@ -250,6 +255,7 @@ export class Engine {
     this.scripting = new Scripting(this);
     this.defer = opts.defer;
     this.persistence = new Persistence(this, opts, opts.config ?? {});
+    this.migrateLinks = new MigrateLinks(this.clock, () => opts.connector, (n) => this.rng.int(n));
     // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
     if (this.config.get('aclfile') !== '') {
       const err = this.loadAclFile();
@@ -590,6 +596,7 @@ export class Engine {
   /** Stops timers (server shutdown). */
   close(): void {
     this.persistence.close();
+    this.migrateLinks.closeAll();
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
     this.scripting.abort();

@@ -159,6 +159,11 @@ export interface DumpOptions {
   compressDepth?: number;
 }
 
+/** The DumpOptions the configuration gives (rdbcompression, list-compress-depth). */
+export function dumpOptionsOf(cfg: { getBool(n: string): boolean; getInt(n: string): number }): DumpOptions {
+  return { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') };
+}
+
 /** rdbGetObjectType + rdbSaveObject for one entry. */
 function saveObject(r: RdbWriter, e: Entry, opts: DumpOptions): void {
   const w = r.w;

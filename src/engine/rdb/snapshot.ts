@@ -14,7 +14,7 @@ import { lfuCounter, lfuDecay, lfuInit } from '../keyspace/lfu.js';
 import type { HashValue } from '../types/hash.js';
 import { readSetLimits } from '../types/set.js';
 import { toU8 } from './bytes.js';
-import { createDumpPayload } from './dump.js';
+import { createDumpPayload, dumpOptionsOf } from './dump.js';
 import { loadDumpObject, type LoadLimits } from './restore.js';
 
 /** One saved key: its payload (a DUMP payload, footer included), or its value already loaded (from an RDB file). */
@@ -55,7 +55,7 @@ function policy(engine: Engine): 'lru' | 'lfu' | 'none' {
 /** rdbSave: every key of every database, as stored (logically expired keys included, as rdbSave writes them). */
 export function takeSnapshot(engine: Engine, now: number): Snapshot {
   const cfg = engine.config;
-  const opts = { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') };
+  const opts = dumpOptionsOf(cfg);
   const pol = policy(engine);
   const dbs = new Map<number, SavedKey[]>();
   for (const db of engine.allDbs()) {
