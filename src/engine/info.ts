@@ -357,7 +357,7 @@ const SECTIONS: Section[] = [
         `pubsubshard_channels:${shard.size}`,
         'latest_fork_usec:0',
         'total_forks:0',
-        'migrate_cached_sockets:0',
+        `migrate_cached_sockets:${e.migrateLinks.size}`,
         'slave_expires_tracked_keys:0',
         'active_defrag_hits:0',
         'active_defrag_misses:0',
