@@ -55,6 +55,8 @@ export interface EngineOptions {
   rdb?: string | Uint8Array;
   /** Outgoing connections for MIGRATE; the server passes a TCP one. */
   connector?: Connector;
+  /** The config file the parameters came from (CONFIG REWRITE rewrites it, INFO shows it). */
+  configFile?: string;
 }
 
 export interface EngineStats {
@@ -140,6 +142,8 @@ export class Engine {
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
   readonly files: EngineFiles | undefined;
+  /** The config file in use ('' without one). */
+  readonly configFile: string;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
   readonly startedAt: number;
@@ -224,6 +228,7 @@ export class Engine {
     this.notifyConfig = this.config.live(['notify-keyspace-events'], (cfg) => ({ flags: keyspaceEventFlags(cfg.get('notify-keyspace-events')) ?? 0 }));
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     this.files = opts.files;
+    this.configFile = opts.configFile ?? '';
     this.acl = new Acl({
       table: this.commands,
       pubsubDefaultAll: () => this.config.get('acl-pubsub-default') === 'allchannels',

@@ -151,7 +151,7 @@ const SECTIONS: Section[] = [
         `clients_hz:${hz}`,
         `lru_clock:${secs(now) & ((1 << 24) - 1)}`,
         `executable:${e.process.executable}`,
-        'config_file:',
+        `config_file:${e.configFile}`,
         'io_threads_active:0',
         `availability_zone:${e.config.get('availability-zone')}`,
         listener,

@@ -14,6 +14,8 @@ import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
 import { helpReply, subcommandSyntaxError } from '../help.js';
 import { memoryUsage } from '../memory/usage.js';
+import { rewriteConfig } from '../config-rewrite.js';
+import { strerror } from '../files.js';
 import { restore } from './generic.js';
 import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
@@ -587,8 +589,23 @@ export const serverCommands: CommandGroup = {
     return R.ok;
   },
 
-  'config|rewrite'() {
-    throw Err.generic('The server is running without a config file');
+  'config|rewrite'(ctx) {
+    const e = ctx.engine;
+    if (e.configFile === '') throw Err.generic('The server is running without a config file');
+    try {
+      let old = '';
+      try {
+        old = e.files!.read(e.configFile);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOENT') throw err;
+      }
+      const users = e.acl.sortedUsers().map((u) => `user ${u.name} ${u.describe()}`);
+      const live = { port: processValue(e, 'port', e.config.get('port')) };
+      e.files!.write(e.configFile, rewriteConfig({ old, config: e.config, users, live }));
+    } catch (err) {
+      throw Err.generic(`Rewriting config file: ${strerror(err)}`);
+    }
+    return R.ok;
   },
 };
 
