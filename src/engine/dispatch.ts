@@ -153,7 +153,8 @@ function scriptDeclaredFlags(engine: Engine, cmd: CommandEntry, argv: readonly B
 function protectedRefusal(engine: Engine, client: Client, cmd: CommandEntry): ErrorReply | undefined {
   const base = cmd.parent ?? cmd;
   const which = base.fullname === 'debug' ? 'DEBUG' : base.fullname === 'module' ? 'MODULE' : undefined;
-  if (which === undefined) return undefined;
+  // CMD_PROTECTED: DEBUG, and MODULE LOAD, LOADEX and UNLOAD (MODULE LIST and HELP are not).
+  if (which === undefined || (which === 'MODULE' && !cmd.flags.has('protected'))) return undefined;
   const option = which === 'DEBUG' ? 'enable-debug-command' : 'enable-module-command';
   const allowed = engine.config.get(option);
   if (allowed === 'yes' || (allowed === 'local' && isLocalPeer(client.conn.addr))) return undefined;

@@ -33,6 +33,17 @@ const CONFIG_HELP = [
   '    Rewrite the configuration file.',
 ];
 
+const MODULE_HELP = [
+  'LIST',
+  '    Return a list of loaded modules.',
+  'LOAD <path> [<arg> ...]',
+  '    Load a module library from <path>, passing to it any optional arguments.',
+  'LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]',
+  '    Load a module library from <path>, while passing it module configurations and optional arguments.',
+  'UNLOAD <name>',
+  '    Unload a module.',
+];
+
 // -------------------------------------------------------------- flushing ---
 
 /** getFlushCommandFlags: FLUSHDB / FLUSHALL take SYNC or ASYNC, nothing else. */
@@ -587,6 +598,23 @@ export const serverCommands: CommandGroup = {
     ctx.cmd.stats.calls = 1;
     s.commandsProcessed = 1;
     return R.ok;
+  },
+
+  // MODULE: Valkey 9.1's Lua engine is a built-in module, the only one; loading any other fails as a
+  // dlopen() of a file that is not a module does. Unloading "lua" (which Valkey allows) is not supported.
+  'module|help': (_ctx, argv) => helpReply(argv[0]!, MODULE_HELP),
+  'module|list': () => R.array([R.map([
+    [R.bulk('name'), R.bulk('lua')], [R.bulk('ver'), R.int(1)], [R.bulk('path'), R.bulk('lua')], [R.bulk('args'), R.emptyArray],
+  ])]),
+  'module|load'() {
+    throw Err.generic('Error loading the extension. Please check the server logs.');
+  },
+  'module|loadex'() {
+    throw Err.generic('Error loading the extension. Please check the server logs.');
+  },
+  'module|unload'(_ctx, argv) {
+    if (argv[2] === 'lua') throw Err.generic('Error unloading module: operation not possible.');
+    throw Err.generic('Error unloading module: no such module with that name');
   },
 
   'config|rewrite'(ctx) {
