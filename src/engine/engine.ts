@@ -14,6 +14,7 @@ import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
 import { MigrateLinks, type Connector } from './migrate.js';
+import { OutputLimits } from './obuf.js';
 import { Persistence, rdbPathConfig } from './persistence.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
@@ -136,6 +137,8 @@ export class Engine {
   };
   /** RDB files: SAVE, BGSAVE, save points, loading (DEBUG RELOAD, startup). */
   readonly persistence: Persistence;
+  /** client-output-buffer-limit: when a connection holds too many reply bytes. */
+  readonly outputLimits: OutputLimits;
   /** MIGRATE's cached connections (migrate_cached_sockets). */
   readonly migrateLinks: MigrateLinks;
   readonly commands: CommandTable;
@@ -260,6 +263,7 @@ export class Engine {
     this.scripting = new Scripting(this);
     this.defer = opts.defer;
     this.persistence = new Persistence(this, opts, opts.config ?? {});
+    this.outputLimits = new OutputLimits(this.config);
     this.migrateLinks = new MigrateLinks(this.clock, () => opts.connector, (n) => this.rng.int(n));
     // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
     if (this.config.get('aclfile') !== '') {
