@@ -202,11 +202,14 @@ export function loadStream(r: RdbReader, version: 1 | 2 | 3): StreamValue {
       for (let np = r.len(); np > 0; np--) {
         const id = idFromBytes(r.take(16));
         const nack = g.pel.get(id);
-        if (nack === undefined) throw new BadPayload();
+        // Not in the group's PEL, or already another consumer's (shared NACKs are not valid).
+        if (nack === undefined || (nack.consumer !== null && nack.consumer !== c)) throw new BadPayload();
         nack.consumer = c;
         if (!c.pel.tryInsert(id, nack)) throw new BadPayload();
       }
     }
+    // Every pending entry of the group got its consumer.
+    for (const [, nack] of g.pel.entries()) if (nack.consumer === null) throw new BadPayload();
   }
   return s;
 }
