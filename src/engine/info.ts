@@ -289,8 +289,8 @@ const SECTIONS: Section[] = [
         'rdb_last_cow_size:0', `rdb_last_load_keys_expired:${e.persistence.lastLoadExpired}`,
         `rdb_last_load_keys_loaded:${e.persistence.lastLoadLoaded}`,
         `aof_enabled:${aof ? 1 : 0}`,
-        'aof_rewrite_in_progress:0', 'aof_rewrite_scheduled:0', 'aof_last_rewrite_time_sec:-1',
-        'aof_current_rewrite_time_sec:-1', 'aof_last_bgrewrite_status:ok', 'aof_rewrites:0',
+        'aof_rewrite_in_progress:0', 'aof_rewrite_scheduled:0', `aof_last_rewrite_time_sec:${e.persistence.aofRewrites ? 0 : -1}`,
+        'aof_current_rewrite_time_sec:-1', 'aof_last_bgrewrite_status:ok', `aof_rewrites:${e.persistence.aofRewrites}`,
         'aof_rewrites_consecutive_failures:0', 'aof_last_write_status:ok', 'aof_last_cow_size:0',
         'module_fork_in_progress:0', 'module_fork_last_cow_size:0', 'slot_migration_fork_in_progress:0',
       ];

@@ -47,6 +47,10 @@ export class Persistence {
   private lastBgsaveTry = 0;
   /** BGSAVE inside MULTI (or SCHEDULE while busy): server.rdb_bgsave_scheduled. */
   scheduled = false;
+  /** The dataset as the last BGREWRITEAOF left it (an AOF with its RDB preamble): what DEBUG LOADAOF loads. */
+  aofImage: Uint8Array | undefined;
+  /** aof_rewrites. */
+  aofRewrites = 0;
   /** rdb_last_load_keys_loaded / _expired. */
   lastLoadLoaded = 0;
   lastLoadExpired = 0;
@@ -115,6 +119,12 @@ export class Persistence {
     if (background) sc.lastBgsaveTimeSec = 0;
     this.arm();
     return true;
+  }
+
+  /** rewriteAppendOnlyFileBackground, finished: the AOF base holds the dataset as of now. */
+  rewriteAof(now: number): void {
+    this.aofImage = encodeRdb(this.engine, now);
+    this.aofRewrites++;
   }
 
   /** rdbLoad of the current file. Throws RdbLoadError, or an Error with `code` when there is no file. */

@@ -17,8 +17,8 @@
  *   last save left.
  * - LOADAOF: there are no AOF files. With appendonly yes the data is
  *   reloaded as RELOAD does (what an AOF with its RDB preamble gives back);
- *   with appendonly no it empties the data and fails, as Valkey does without
- *   AOF files.
+ *   with appendonly no it loads what the last BGREWRITEAOF kept, and without
+ *   one it empties the data and fails, as Valkey does without AOF files.
  * - LISTPACK and QUICKLIST print nothing (Valkey prints the structure on the
  *   server's stdout); the reply is Valkey's.
  * - SLEEP holds the engine on its clock (Clock.sleep): real time on a
@@ -45,6 +45,7 @@ import { lfuCounter, lfuDecay, lfuInit } from '../keyspace/lfu.js';
 import { jeSize, sdsHdr, sdsReqSize } from '../memory/alloc.js';
 import { robjSize, sdsAlloc } from '../memory/usage.js';
 import { createDumpPayload } from '../rdb/dump.js';
+import { loadRdb } from '../rdb/file.js';
 import { loadSnapshot, takeSnapshot } from '../rdb/snapshot.js';
 import type { ListValue } from '../types/list.js';
 import { encodingOf } from './generic.js';
@@ -326,11 +327,18 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
  */
 function loadaof(ctx: Context): Reply {
   const engine = ctx.engine;
-  if (engine.config.get('appendonly') !== 'yes') {
+  const aof = engine.persistence.aofImage;
+  if (engine.config.get('appendonly') === 'yes') {
+    // The AOF holds what the dataset holds now.
+    loadSnapshot(engine, takeSnapshot(engine, ctx.now), { flush: true, merge: false }, engine.clock.now());
+  } else if (aof !== undefined) {
+    // The files the last BGREWRITEAOF left.
+    engine.emptyData(-1, ctx.now);
+    loadRdb(engine, aof, { flush: true, merge: false }, engine.clock.now());
+  } else {
     engine.emptyData(-1, ctx.now);
     throw Err.generic('Error trying to load the AOF files, check server logs.');
   }
-  loadSnapshot(engine, takeSnapshot(engine, ctx.now), { flush: true, merge: false }, engine.clock.now());
   engine.stats.dirty = 0;
   return R.ok;
 }

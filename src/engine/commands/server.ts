@@ -458,6 +458,12 @@ export const serverCommands: CommandGroup = {
     return R.simple('Background saving started');
   },
 
+  // The rewrite is done by the time it answers (no child process); the AOF is the dataset as an RDB preamble.
+  bgrewriteaof(ctx) {
+    ctx.engine.persistence.rewriteAof(ctx.now);
+    return R.simple(ctx.inExec ? 'Background append only file rewriting scheduled' : 'Background append only file rewriting started');
+  },
+
   lolwut,
 
   shutdown(ctx, argv) {
