@@ -9,7 +9,7 @@
  */
 import type { Bytes } from '../../protocol/index.js';
 import {
-  cmpId, IdMap, lpIntSize, sortedNames, StreamValue, type Consumer, type Nack, type StreamEntry, type StreamID, type StreamNode,
+  cmpId, encodeId, IdMap, lpIntSize, sortedNames, StreamValue, type Consumer, type Nack, type StreamEntry, type StreamID, type StreamNode,
 } from '../types/stream.js';
 import type { RdbWriter } from './dump.js';
 import { decodeListpack, encodeListpack } from './listpack.js';
@@ -17,19 +17,6 @@ import { BadPayload, type RdbReader } from './restore.js';
 
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
-
-function idBytes(id: StreamID): Uint8Array {
-  const b = new Uint8Array(16);
-  let ms = id.ms;
-  let seq = id.seq;
-  for (let i = 7; i >= 0; i--) {
-    b[i] = Number(ms & 0xffn);
-    b[8 + i] = Number(seq & 0xffn);
-    ms >>= 8n;
-    seq >>= 8n;
-  }
-  return b;
-}
 
 function idFromBytes(b: Uint8Array): StreamID {
   let ms = 0n;
@@ -65,7 +52,7 @@ export function saveStream(r: RdbWriter, s: StreamValue): void {
   const nodes = s.listpackNodes;
   r.len(nodes.length);
   for (const n of nodes) {
-    r.blob(idBytes(n.master));
+    r.blob(encodeId(n.master));
     r.blob(encodeListpack(nodeItems(n)));
   }
   r.len(s.length);
@@ -85,7 +72,7 @@ export function saveStream(r: RdbWriter, s: StreamValue): void {
     r.lenBig(BigInt.asUintN(64, g.entriesRead));
     r.len(g.pel.size);
     for (const [id, nack] of g.pel.entries()) {
-      w.bytes(idBytes(id));
+      w.bytes(encodeId(id));
       w.i64LE(BigInt(nack.deliveryTime));
       r.lenBig(nack.deliveryCount);
     }
@@ -96,7 +83,7 @@ export function saveStream(r: RdbWriter, s: StreamValue): void {
       w.i64LE(BigInt(c.seenTime));
       w.i64LE(BigInt(c.activeTime));
       r.len(c.pel.size);
-      for (const [id] of c.pel.entries()) w.bytes(idBytes(id));
+      for (const [id] of c.pel.entries()) w.bytes(encodeId(id));
     }
   }
 }

@@ -210,7 +210,8 @@ export interface StreamNode {
   bytes: number;
 }
 
-function nodeBytes(n: StreamNode): number {
+/** The listpack size of a node (lpBytes). */
+export function nodeBytes(n: StreamNode): number {
   return 7 + lpIntSize(n.live) + lpIntSize(n.deleted) + n.bytes;
 }
 
@@ -601,7 +602,8 @@ export function deleteConsumer(g: ConsumerGroup, c: Consumer): void {
 
 // --- the radix tree's shape ---------------------------------------------------
 
-function encodeId(id: StreamID): Uint8Array {
+/** An ID as its radix-tree key: 128 bits, big-endian. */
+export function encodeId(id: StreamID): Uint8Array {
   const b = new Uint8Array(16);
   let ms = id.ms;
   let seq = id.seq;
