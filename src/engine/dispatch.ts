@@ -209,8 +209,8 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
   }
   const duration = engine.clock.nowUs() - started;
   client.duration += duration;
-  // real_cmd->microseconds: INFO commandstats usec and usec_per_call.
-  cmd.stats.usec += Math.max(0, Math.round(duration));
+  // real_cmd->microseconds: INFO commandstats usec and usec_per_call (a command that blocked counts when served).
+  if (reply !== BLOCKED) cmd.stats.usec += Math.max(0, Math.round(duration));
   engine.latency.commandRan(cmd, duration, now);
   // A blocked command is logged once it is served (see logCommand's callers in engine.ts).
   if (reply !== BLOCKED) logCommand(engine, client, cmd, argv, reply, now);
