@@ -380,7 +380,7 @@ const SECTIONS: Section[] = [
         'io_threaded_poll_processed:0',
         'io_threaded_total_prefetch_batches:0',
         'io_threaded_total_prefetch_entries:0',
-        'client_query_buffer_limit_disconnections:0',
+        `client_query_buffer_limit_disconnections:${e.outputLimits.queryDisconnections}`,
         `client_output_buffer_limit_disconnections:${e.outputLimits.disconnections}`,
         'reply_buffer_shrinks:0',
         'reply_buffer_expands:0',

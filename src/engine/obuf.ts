@@ -1,4 +1,7 @@
 /**
+ * The limits on a client's buffers. client-query-buffer-limit: requests read
+ * but not yet run may not pass it (1 MB before the client authenticated).
+ *
  * client-output-buffer-limit (networking.c checkClientOutputBufferLimits):
  * the server reports how many reply bytes a connection still holds; past
  * its class's hard limit, or past the soft limit for longer than its
@@ -34,6 +37,8 @@ export class OutputLimits {
   private readonly softSince = new WeakMap<Client, number>();
   /** stat_client_outbuf_limit_disconnections. */
   disconnections = 0;
+  /** stat_client_qbuf_limit_disconnections. */
+  queryDisconnections = 0;
 
   constructor(cfg: Config) {
     this.limits = cfg.live(['client-output-buffer-limit'], readLimits);
@@ -58,6 +63,21 @@ export class OutputLimits {
       } else if (unix - since <= l.softSeconds) soft = false;
     } else this.softSince.delete(c);
     return hard || soft ? this.hit(c) : false;
+  }
+
+  /**
+   * readToQueryBuf's check: true when `c`, with `buffered` request bytes not
+   * yet run (and its MULTI queue), passes client-query-buffer-limit, or 1 MB
+   * before it authenticated; counted in client_query_buffer_limit_disconnections.
+   */
+  queryExceeded(c: Client, buffered: number, limit: number): boolean {
+    let mem = buffered;
+    if (c.multi) for (const q of c.multi.queue) for (const a of q.argv) mem += a.length;
+    if (mem > limit || (mem > 1024 * 1024 && !c.authenticated)) {
+      this.queryDisconnections++;
+      return true;
+    }
+    return false;
   }
 
   private hit(c: Client): boolean {

@@ -105,6 +105,11 @@ export class Connection {
     if (this.closed) return;
     this.client.netIn += chunk.length;
     this.decoder.push(chunk);
+    // client-query-buffer-limit (and 1 MB before AUTH): the client is closed, nothing it sent runs.
+    if (this.engine.outputLimits.queryExceeded(this.client, this.decoder.pending, this.engine.config.getInt('client-query-buffer-limit'))) {
+      this.destroy();
+      return;
+    }
     this.process();
   }
 

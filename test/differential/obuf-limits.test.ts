@@ -80,3 +80,34 @@ describe.skipIf(!bin)('client-output-buffer-limit', () => {
     expect(disconnections(r.info)).toBe(0);
   }, 60_000);
 });
+
+describe.skipIf(!bin)('client-query-buffer-limit', () => {
+  test('a request that outgrows the limit closes the client before it runs, as Valkey does', async () => {
+    const o = await startOracle(bin!);
+    stops.push(() => o.stop());
+    const m = await createServer({ port: 0 });
+    stops.push(() => m.close());
+    const out: [boolean, number, string][] = [];
+    for (const port of [o.port, m.port]) {
+      const admin = await RawClient.connect(port);
+      await admin.send(['CONFIG', 'SET', 'client-query-buffer-limit', '1mb']);
+      const s: Socket = connect({ port, host: '127.0.0.1' });
+      await new Promise<void>((r) => s.once('connect', () => r()));
+      let closed = false;
+      s.on('close', () => { closed = true; });
+      s.on('error', () => {});
+      s.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n');
+      for (let i = 0; i < 24 && !closed; i++) {
+        s.write('y'.repeat(65536));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 20));
+      out.push([closed, Number(/client_query_buffer_limit_disconnections:(\d+)/.exec((await admin.send(['INFO', 'stats'])).raw)?.[1]), (await admin.send(['EXISTS', 'k'])).raw]);
+      await admin.send(['CONFIG', 'SET', 'client-query-buffer-limit', '1gb']);
+      admin.close();
+      s.destroy();
+    }
+    expect(out[1]).toEqual(out[0]);
+    expect(out[0]).toEqual([true, 1, ':0\r\n']);
+  }, 60_000);
+});
