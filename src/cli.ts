@@ -5,11 +5,13 @@
  * SIGTERM stops it.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseConfigFile } from './engine/config-rewrite.js';
 import { CONFIG_PARAMS } from './engine/config-params.js';
 import { createServer } from './index.js';
 
-const USAGE = `usage: valkey-double [options]
+const USAGE = `usage: valkey-double [/path/to/valkey.conf] [options]
 
 A Valkey 9 test double: a real RESP2/RESP3 server, in-process and in-memory.
 
@@ -19,6 +21,11 @@ options:
       --databases N       number of databases (default 16)
       --requirepass PASS  require AUTH with this password
       --aclfile PATH      load ACL users from this file (ACL LOAD / ACL SAVE use it)
+      --dir DIR, --dbfilename NAME
+                          the RDB file (default ./dump.rdb): loaded at start when it exists, written by
+                          SAVE, BGSAVE, save points and SHUTDOWN (without either, saves stay in memory)
+      --config FILE       read parameters from this valkey.conf (also the first argument, as
+                          valkey-server takes it); CONFIG REWRITE rewrites it
       --admin             accept the DOUBLE.FAULT / DOUBLE.CLOCK admin commands (fault rules over the wire)
       --seed N            seed of probabilistic faults (default: VALKEY_DOUBLE_SEED, else from the clock)
       --<name> VALUE...   any Valkey configuration parameter, as valkey-server takes it
@@ -84,23 +91,25 @@ function splitConfigArgs(argv: readonly string[]): { rest: string[]; config: Rec
 
 async function main(argv: string[]): Promise<void> {
   let values;
+  let positionals: string[];
   const split = splitConfigArgs(argv);
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: split.rest,
       options: {
-        port: { type: 'string', short: 'p', default: '6379' },
-        bind: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', short: 'p' },
+        bind: { type: 'string' },
         databases: { type: 'string' },
         requirepass: { type: 'string' },
         aclfile: { type: 'string' },
+        config: { type: 'string' },
         admin: { type: 'boolean' },
         seed: { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
     }));
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -113,15 +122,32 @@ async function main(argv: string[]): Promise<void> {
     console.log(`valkey-double ${version()}`);
     return;
   }
-  const port = intOption('port', values.port, 0, 65535);
+  if (positionals.length > 1 || (positionals.length === 1 && values.config !== undefined)) {
+    throw new UsageError(`unexpected argument '${positionals[positionals.length - 1]}'`);
+  }
+  const configFile = values.config ?? positionals[0];
+  let fileConfig: Record<string, string> = {};
+  if (configFile !== undefined) {
+    const known = new Set(CONFIG_PARAMS.flatMap((d) => (d.alias ? [d.name, d.alias] : [d.name])));
+    fileConfig = parseConfigFile(readFileSync(configFile, 'latin1'), (n) => known.has(n));
+    // The command line's parameters come after the file's, so they win (as valkey-server appends them).
+    split.config = { ...fileConfig, ...split.config };
+  }
+  // port and bind from the file say where to listen, unless the command line does.
+  const { port: filePort, bind: fileBind } = split.config;
+  delete split.config['port'];
+  delete split.config['bind'];
+  const port = intOption('port', values.port ?? filePort ?? '6379', 0, 65535);
+  const host = values.bind ?? fileBind?.split(' ')[0] ?? '127.0.0.1';
   const databases = values.databases !== undefined ? intOption('databases', values.databases, 1, 1_000_000) : undefined;
   const seed = values.seed !== undefined ? intOption('seed', values.seed, 0, 4294967295) : undefined;
   const server = await createServer({
     faults: { admin: values.admin ?? false, ...(seed !== undefined ? { seed } : {}) },
     port,
-    host: values.bind,
+    host,
     ...(databases !== undefined ? { databases } : {}),
     ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
+    ...(configFile !== undefined ? { configFile: resolve(configFile) } : {}),
     ...(Object.keys(split.config).length > 0 || values.aclfile !== undefined
       ? { config: { ...split.config, ...(values.aclfile !== undefined ? { aclfile: values.aclfile } : {}) } }
       : {}),
@@ -133,6 +159,9 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`valkey-double: ${signal}, shutting down`);
+    // prepareForShutdown: with save points, the dataset is saved first.
+    const p = server.engine.persistence;
+    if (p.hasSavePoints && !p.save(server.engine.clock.now(), 'internal')) console.error(`valkey-double: error trying to save the DB to ${p.path}`);
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));

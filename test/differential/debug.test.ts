@@ -319,3 +319,13 @@ describe('DEBUG without enable-debug-command', () => {
       ['CONFIG', 'SET', 'enable-debug-command', 'yes'],
     ]));
 });
+
+describe('BGREWRITEAOF and DEBUG LOADAOF with appendonly no', () => {
+  test('LOADAOF brings back the dataset as the rewrite saw it', () =>
+    d.check([
+      ['SET', 'a', '1'], ['RPUSH', 'l', 'x', 'y'], ['SET', 't', 'v', 'PXAT', '4102444800000'],
+      { cmd: ['BGREWRITEAOF'], compare: { kind: 'exact' }, sleepAfter: 300 },
+      ['SET', 'b', '2'], ['DEL', 'a'], ['DEBUG', 'LOADAOF'], ['MGET', 'a', 'b'], ['LRANGE', 'l', '0', '-1'], ['PEXPIRETIME', 't'],
+      ['MULTI'], ['BGREWRITEAOF'], { cmd: ['EXEC'], compare: { kind: 'exact' }, sleepAfter: 300 },
+    ], { resp: [2] }));
+});
