@@ -8,6 +8,7 @@
  *   npm run bench -- --runs 5        # best of 5 runs per workload (default 3)
  *   npm run bench -- --only P1       # workloads whose name contains P1
  *   npm run bench -- --clients       # only the client comparison: ioredis in process / over TCP / ioredis-mock
+ *   npm run bench -- --hot           # only the server's CPU per request, in process (bench/hot-path.ts)
  *
  * The mock runs in its own process (the built CLI if `npm run build` was run,
  * else the source through tsx), like the real server does.
@@ -22,6 +23,7 @@ import { parseArgs, promisify } from 'node:util';
 import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
 import { createServer } from '../src/index.js';
 import { benchClients, formatClientRows } from './clients.js';
+import { hotPath } from './hot-path.js';
 import { analyzeProfile, formatProfile } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +40,8 @@ const N = 200_000;
 const WORKLOADS: Workload[] = [
   { name: 'set,get -P 1', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '1'] },
   { name: 'set,get -P 32', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '32'] },
+  { name: 'six types -P 32', args: ['-t', 'set,get,incr,lpush,hset,zadd', '-c', '50', '-n', String(N), '-P', '32'] },
+  { name: 'six types -P 1', args: ['-t', 'set,get,incr,lpush,hset,zadd', '-c', '50', '-n', String(N / 2), '-P', '1'] },
   { name: 'set,get,incr,mset -P 16', args: ['-t', 'set,get,incr,mset', '-c', '50', '-n', String(N), '-P', '16'] },
   { name: 'publish to 50 subscribers', args: ['-c', '50', '-n', String(N / 4), '-P', '1', 'PUBLISH', 'bench', 'hello'], subscribers: 50 },
 ];
@@ -147,9 +151,14 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       only: { type: 'string' },
       clients: { type: 'boolean', default: false },
+      hot: { type: 'boolean', default: false },
     },
   });
   const runs = Math.max(1, Number(values.runs));
+  if (values.hot) {
+    console.log(await hotPath(200_000, runs));
+    return;
+  }
   if (values.clients) {
     console.log(formatClientRows(await benchClients(2000, runs)));
     return;
