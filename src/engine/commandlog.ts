@@ -112,9 +112,19 @@ export class CommandLog {
 
 /** net_input_bytes_curr_cmd for a request of `argv` sent as a RESP multibulk (how clients send commands). */
 export function requestLength(argv: readonly Bytes[]): number {
-  let n = String(argv.length).length + 3;
-  for (const a of argv) n += String(a.length).length + a.length + 5;
+  let n = digits(argv.length) + 3;
+  for (const a of argv) n += digits(a.length) + a.length + 5;
   return n;
+}
+
+/** The decimal digits of a length (String(n).length without making the string: this runs for every request). */
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
 }
 
 /**
