@@ -34,12 +34,13 @@ function wire(argvs: string[][]): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
-export async function hotPath(requests: number, runs: number): Promise<string> {
+export async function hotPath(requests: number, runs: number, only?: string): Promise<string> {
   const lines = [`in-process pipelines of ${PIPELINE}, ${requests} requests per workload, best of ${runs}: server CPU per request`];
-  for (const w of WORKLOADS) {
+  for (const w of WORKLOADS.filter((x) => only === undefined || x.name === only)) {
     let best = Infinity;
     for (let r = 0; r < runs; r++) {
-      const server = await createServer({ port: 0 });
+      // As the CLI runs without --admin: no fault-layer request history.
+      const server = await createServer({ port: 0, faults: { historyLimit: 0 } });
       const client = server.connectInProcess();
       // 64 different pipelines, written round-robin: the keys vary as valkey-benchmark's -r would.
       const batches = Array.from({ length: 64 }, (_, b) => wire(Array.from({ length: PIPELINE }, (_, j) => w.argv(b * PIPELINE + j))));

@@ -38,7 +38,9 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
 function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED {
   // A script is running (suspended between slices) and not yet busy: the request waits for its end.
   if (engine.scripting.running && !engine.scripting.running.timedOut) return engine.scripting.gate(client, argv, undefined)!;
-  client.lastInteraction = engine.clock.now();
+  // One clock read for the gates and the command (a clock read costs as much as a small command's handler).
+  const now = engine.clock.now();
+  client.lastInteraction = now;
   const cmd = lookupCommand(engine.commands, argv);
   client.lastCmd = cmd ? cmd.fullname : 'NULL';
   client.argv = argv;
@@ -67,7 +69,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
-  if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  if (!engine.evictor.perform(now) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -92,7 +94,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     }
     return R.queued;
   }
-  return call(engine, client, cmd, argv, engine.clock.now(), false);
+  return call(engine, client, cmd, argv, now, false);
 }
 
 /** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
