@@ -37,6 +37,8 @@ interface Workload {
 }
 
 const N = 200_000;
+/** The row of a workload's result that holds the server's CPU microseconds per request. */
+const CPU = 'server CPU us/req';
 const WORKLOADS: Workload[] = [
   { name: 'set,get -P 1', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '1'] },
   { name: 'set,get -P 32', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '32'] },
@@ -63,21 +65,45 @@ async function subscribe(port: number, n: number): Promise<() => void> {
   };
 }
 
-/** requests/s per test name ("SET", "GET", "MSET (10 keys)"...) from valkey-benchmark --csv. */
-async function benchmark(bin: string, port: number, w: Workload): Promise<Map<string, number>> {
+/** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
+}
+
+/** Requests a workload sends: -n per test, times its tests (one for a custom command). */
+function requestsOf(w: Workload): number {
+  const n = Number(w.args[w.args.indexOf('-n') + 1]);
+  const t = w.args.indexOf('-t');
+  return n * (t >= 0 ? w.args[t + 1]!.split(',').length : 1);
+}
+
+/**
+ * requests/s per test name ("SET", "GET", "MSET (10 keys)"...) from valkey-benchmark --csv,
+ * and the server's CPU time per request in microseconds (under ~0.1 s of CPU the figure is coarse).
+ */
+async function benchmark(bin: string, port: number, w: Workload, pid?: number): Promise<Map<string, number>> {
   const close = w.subscribers ? await subscribe(port, w.subscribers) : () => {};
   let stdout: string;
+  const cpu0 = cpuSeconds(pid);
   try {
     ({ stdout } = await run(bin, ['-h', '127.0.0.1', '-p', String(port), '--csv', ...w.args], { maxBuffer: 1 << 24 }));
   } finally {
     close();
   }
+  const cpu1 = cpuSeconds(pid);
   const out = new Map<string, number>();
   for (const line of stdout.split('\n')) {
     const m = /^"([^"]+)","([\d.]+)"/.exec(line);
     if (m) out.set(m[1]!, Number(m[2]));
   }
   if (out.size === 0) throw new Error(`no results from valkey-benchmark: ${stdout}`);
+  if (cpu0 !== undefined && cpu1 !== undefined) out.set(CPU, ((cpu1 - cpu0) * 1e6) / requestsOf(w));
   return out;
 }
 
@@ -187,15 +213,17 @@ async function main(): Promise<void> {
       const m: Map<string, number>[] = [];
       const r: Map<string, number>[] = [];
       for (let i = 0; i < runs; i++) {
-        r.push(await benchmark(bin.benchmark, real.port, w));
-        m.push(await benchmark(bin.benchmark, mock.port, w));
+        r.push(await benchmark(bin.benchmark, real.port, w, real.pid));
+        m.push(await benchmark(bin.benchmark, mock.port, w, mock.child.pid));
       }
       for (const test of r[0]!.keys()) {
+        // CPU per request: the least of the runs (a loaded machine adds, it never subtracts).
+        const pick = test === CPU ? (xs: number[]) => Math.min(...xs) : best;
         rows.push({
           workload: w.name,
           test,
-          mock: best(m.map((x) => x.get(test) ?? 0)),
-          real: best(r.map((x) => x.get(test) ?? 0)),
+          mock: pick(m.map((x) => x.get(test) ?? 0)),
+          real: pick(r.map((x) => x.get(test) ?? 0)),
         });
       }
     }
@@ -206,6 +234,12 @@ async function main(): Promise<void> {
 
   console.log(`${pad('workload (-c 50 -n 200000)', 28)}${pad('test', 18)}${'mock req/s'.padStart(12)}${'real req/s'.padStart(12)}   mock/real`);
   for (const row of rows) {
+    if (row.test === CPU) {
+      // Lower is better: the ratio shown is real/mock, comparable with the requests/s ratios.
+      const us = (x: number) => x.toFixed(2).padStart(12);
+      console.log(`${pad(row.workload, 28)}${pad(row.test, 18)}${us(row.mock)}${us(row.real)}   ${(row.real / row.mock).toFixed(2)}x (real/mock)`);
+      continue;
+    }
     console.log(`${pad(row.workload, 28)}${pad(row.test, 18)}${num(row.mock)}${num(row.real)}   ${(row.mock / row.real).toFixed(2)}x`);
   }
 
