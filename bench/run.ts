@@ -9,6 +9,7 @@
  *   npm run bench -- --only P1       # workloads whose name contains P1
  *   npm run bench -- --clients       # only the client comparison: ioredis in process / over TCP / ioredis-mock
  *   npm run bench -- --hot           # only the server's CPU per request, in process (bench/hot-path.ts)
+ *   npm run bench -- --memory        # resident memory after the same fills on both servers (1M small keys...)
  *
  * The mock runs in its own process (the built CLI if `npm run build` was run,
  * else the source through tsx), like the real server does.
@@ -166,6 +167,49 @@ async function measureStartup(): Promise<{ first: number; median: number }> {
   return { first: times[0]!, median: median(times.slice(1)) };
 }
 
+/** Resident set of a process in bytes, from /proc (Linux). */
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** The fills of --memory: 10^6 small strings, then 10^6 small members of one hash, set and sorted set. */
+const FILLS: { name: string; args: string[] }[] = [
+  { name: '1M small strings (SET)', args: ['-t', 'set', '-r', '1000000', '-n', '1000000', '--sequential'] },
+  { name: '1M hash fields (HSET)', args: ['-r', '1000000', '-n', '1000000', '--sequential', 'HSET', 'bench:hash', 'field:__rand_int__', 'xxx'] },
+  { name: '1M set members (SADD)', args: ['-r', '1000000', '-n', '1000000', '--sequential', 'SADD', 'bench:set', 'member:__rand_int__'] },
+  { name: '1M zset members (ZADD)', args: ['-r', '1000000', '-n', '1000000', '--sequential', 'ZADD', 'bench:zset', '__rand_int__', 'member:__rand_int__'] },
+];
+
+/**
+ * `--memory`: each fill on a fresh valkey-double process and a fresh
+ * valkey-server (pipelined by 32 to be quick), then both resident sets
+ * (after a settle) side by side, with the growth over the empty server.
+ */
+async function memoryBench(): Promise<void> {
+  const bin = findOracle();
+  if (!bin || !existsSync(bin.benchmark)) throw new Error('valkey-benchmark not found: run `npm run oracle` first');
+  console.log(`${pad('fill', 28)}${'mock RSS'.padStart(12)}${'real RSS'.padStart(12)}   mock/real   (growth over the empty server: mock, real)`);
+  const mib = (n: number) => `${(n / 1048576).toFixed(0)} MiB`.padStart(12);
+  for (const f of FILLS) {
+    const mock = await startMock();
+    const real = await startOracle(bin);
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const base = [rssOf(mock.child.pid!), rssOf(real.pid!)];
+      for (const port of [mock.port, real.port]) {
+        await run(bin.benchmark, ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-P', '32', '-q', ...f.args], { maxBuffer: 1 << 24 });
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      const [m, r] = [rssOf(mock.child.pid!), rssOf(real.pid!)];
+      console.log(`${pad(f.name, 28)}${mib(m)}${mib(r)}   ${(m / r).toFixed(2)}x       (${mib(m - base[0]!).trim()}, ${mib(r - base[1]!).trim()})`);
+    } finally {
+      await mock.stop();
+      await real.stop();
+    }
+  }
+}
+
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (x: number) => Math.round(x).toLocaleString('en-US').padStart(12);
 
@@ -178,9 +222,14 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       clients: { type: 'boolean', default: false },
       hot: { type: 'boolean', default: false },
+      memory: { type: 'boolean', default: false },
     },
   });
   const runs = Math.max(1, Number(values.runs));
+  if (values.memory) {
+    await memoryBench();
+    return;
+  }
   if (values.hot) {
     console.log(await hotPath(200_000, runs));
     return;
