@@ -43,7 +43,9 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
 function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED {
   // A script is running (suspended between slices) and not yet busy: the request waits for its end.
   if (engine.scripting.running && !engine.scripting.running.timedOut) return engine.scripting.gate(client, argv, undefined)!;
-  client.lastInteraction = engine.clock.now();
+  // One clock read for the gates and the command (a clock read costs as much as a small command's handler).
+  const now = engine.clock.now();
+  client.lastInteraction = now;
   const cmd = lookupCommand(engine.commands, argv);
   client.lastCmd = cmd ? cmd.fullname : 'NULL';
   client.argv = argv;
@@ -87,7 +89,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
   // A replica leaves eviction to its primary (replica-ignore-maxmemory).
   const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
-  if (evicting && !engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  if (evicting && !engine.evictor.perform(now) && denyOom(client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
   // writeCommandsDeniedByDiskError: writes (and PING) are refused while the last background save stays failed.
   if (engine.persistence.deniesWrites && (writing() || cmd.fullname === 'ping')) return reject(engine, client, cmd, R.error(MISCONF_ERROR));
   // min-replicas-to-write: a primary without enough good replicas refuses writes.
@@ -124,7 +126,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     }
     return R.queued;
   }
-  return call(engine, client, cmd, argv, engine.clock.now(), false);
+  return call(engine, client, cmd, argv, now, false);
 }
 
 /**

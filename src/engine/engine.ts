@@ -51,7 +51,7 @@ export interface EngineOptions {
    */
   defer?: (fn: () => void) => void;
   /** Values INFO reports about the process hosting the engine. */
-  process?: { tcpPort?: number; pid?: number; executable?: string };
+  process?: { tcpPort?: number; pid?: number; executable?: string; rss?: () => number };
   /** File access for the files the engine reads and writes (the ACL file); the server passes node:fs. */
   files?: EngineFiles;
   /** An RDB file to start from (persistence.ts): its bytes, or its path (then `dir` and `dbfilename`). */
@@ -168,7 +168,8 @@ export class Engine {
   readonly defer: ((fn: () => void) => void) | undefined;
   /** This node's view of its cluster, attached by the cluster layer (src/cluster); none on a standalone server. */
   cluster: ClusterHooks | undefined;
-  readonly process: { tcpPort: number; pid: number; executable: string };
+  /** `rss`: the hosting process's resident set in bytes (INFO used_memory_rss), when the host can tell. */
+  readonly process: { tcpPort: number; pid: number; executable: string; rss?: () => number };
   /** Channel and pattern subscriptions; messages leave through push(). */
   readonly pubsub = new PubSub((c, r) => this.push(c, r));
   /** Client-side caching: tracked keys, BCAST prefixes, invalidations. */
@@ -258,7 +259,10 @@ export class Engine {
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
     this.startedAt = this.clock.now();
     this.runId = this.rng.hex(40);
-    this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
+    this.process = {
+      tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '',
+      ...(opts.process?.rss ? { rss: opts.process.rss } : {}),
+    };
     this.stats = {
       connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0,
       dirty: 0, errorReplies: 0, rejectedCalls: 0, rejectedConnections: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),

@@ -207,7 +207,8 @@ const SECTIONS: Section[] = [
     name: 'memory', title: 'Memory', lines(ctx) {
       const e = ctx.engine;
       const m = estimateMemory(e);
-      const rss = Math.round(m.used * 7.5);
+      // The process's own resident set when the host tells it (a server does); else a typical V8 ratio to the estimate.
+      const rss = e.process.rss?.() ?? Math.round(m.used * 7.5);
       const maxmemory = Number(e.config.get('maxmemory'));
       const sys = safeTotalMem();
       const lua = 33792;

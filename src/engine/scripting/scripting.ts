@@ -8,6 +8,7 @@ import { R, splitArgs, type Bytes, type Reply } from '../../protocol/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
+import { parseLongLong } from '../args.js';
 import { CommandError, Err } from '../errors.js';
 import { errorMessage } from './convert.js';
 import { LuaEnv, sha1hex } from './lua-env.js';
@@ -378,18 +379,11 @@ function noScript(): CommandError {
 }
 
 function parseNumkeys(s: Bytes, argc: number, badMsg: string): number {
-  const n = parseIntStrict(s);
+  const n = parseLongLong(s);
   if (n === null) throw Err.raw(badMsg);
   if (n > argc - 3) throw Err.generic("Number of keys can't be greater than number of args");
   if (n < 0) throw Err.generic("Number of keys can't be negative");
   return Number(n);
-}
-
-function parseIntStrict(s: Bytes): bigint | null {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(s) || s.length > 20) return null;
-  const v = BigInt(s);
-  if (v > 9223372036854775807n || v < -9223372036854775808n) return null;
-  return v;
 }
 
 function validName(s: string): boolean {
