@@ -12,6 +12,8 @@ export interface Cell {
   readonly driver: string;
   readonly status: CellStatus;
   readonly finding: string;
+  /** Run-to-run figures (times). */
+  readonly detail?: string;
   readonly ms: number;
 }
 
@@ -81,7 +83,7 @@ export async function runOne(stage: Stage, driver: ScenarioDriver, s: Scenario, 
   stage.faults.releaseAll();
   stage.faults.clear();
   await Promise.all(clients.map((c) => c.close().catch(() => {})));
-  return { ...base, status: v.pass ? 'pass' : 'fail', finding: v.finding, ms };
+  return { ...base, status: v.pass ? 'pass' : 'fail', finding: v.finding, ...(v.detail ? { detail: v.detail } : {}), ms };
 }
 
 /** The outcome, or a `hang` after `ms`. */
@@ -118,7 +120,7 @@ export function formatText(t: ScenarioTable): string {
     out.push(`\n${s.id}: ${s.title}\n  checks: ${s.guarantee}`);
     for (const d of t.drivers) {
       const c = t.cells.find((x) => x.scenario === s.id && x.driver === d.name);
-      if (c) out.push(`  ${c.status.padEnd(4)} ${d.name.padEnd(10)} ${c.finding} (${c.ms} ms)`);
+      if (c) out.push(`  ${c.status.padEnd(4)} ${d.name.padEnd(10)} ${c.finding} (${c.detail ? `${c.detail}; ` : ''}${c.ms} ms in all)`);
     }
   }
   const n = (st: CellStatus) => t.cells.filter((c) => c.status === st).length;

@@ -75,6 +75,8 @@ export interface Verdict {
   readonly pass: boolean;
   /** What the client did: the finding when it failed, how it coped when it passed. */
   readonly finding: string;
+  /** Figures that change from run to run (times), shown beside the finding but kept out of the README table. */
+  readonly detail?: string;
 }
 
 export interface ScenarioContext {

@@ -317,9 +317,9 @@ export class FaultProxy {
     const clock = opts.clock ?? new SystemClock();
     this.ownsFaults = !(opts.faults instanceof Faults);
     this.faults = opts.faults instanceof Faults ? opts.faults : new Faults(opts.faults);
-    const self = this;
+    const name = () => opts.nodeName ?? `${this.boundHost}:${this.boundPort}`;
     this.node = {
-      get name() { return opts.nodeName ?? `${self.boundHost}:${self.boundPort}`; },
+      get name() { return name(); },
       clock,
       connections: () => this.conns,
     };
