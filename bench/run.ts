@@ -20,6 +20,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
+import { encodeCommand, RawClient } from '../conformance/targets/raw-client.js';
 import { createServer } from '../src/index.js';
 import { benchClients, formatClientRows } from './clients.js';
 import { analyzeProfile, formatProfile } from './profile.js';
@@ -32,7 +33,16 @@ interface Workload {
   args: string[];
   /** Connections subscribed to channel `bench` (reading and dropping what they get) while the workload runs. */
   subscribers?: number;
+  /** Commands sent (pipelined, on one connection) before each run of the workload. */
+  setup?: () => string[][];
 }
+
+/** A stream of `n` entries with a group `g` that has read none of them. */
+const streamWithGroup = (n: number) => (): string[][] => [
+  ['DEL', 'benchs'],
+  ['XGROUP', 'CREATE', 'benchs', 'g', '0', 'MKSTREAM'],
+  ...Array.from({ length: n }, (_, i) => ['XADD', 'benchs', '*', 'f', String(i)]),
+];
 
 const N = 200_000;
 const WORKLOADS: Workload[] = [
@@ -40,7 +50,26 @@ const WORKLOADS: Workload[] = [
   { name: 'set,get -P 32', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '32'] },
   { name: 'set,get,incr,mset -P 16', args: ['-t', 'set,get,incr,mset', '-c', '50', '-n', String(N), '-P', '16'] },
   { name: 'publish to 50 subscribers', args: ['-c', '50', '-n', String(N / 4), '-P', '1', 'PUBLISH', 'bench', 'hello'], subscribers: 50 },
+  // Streams: XADD to a stream with a consumer group, then XREADGROUP by 50 consumers (COUNT 1, each read adds to the PEL).
+  { name: 'xadd (stream with a group)', args: ['-c', '50', '-n', String(N / 2), '-P', '1', 'XADD', 'benchs', '*', 'f', 'v'], setup: streamWithGroup(0) },
+  {
+    name: 'xreadgroup, 50 consumers',
+    args: ['-c', '50', '-n', String(N / 4), '-r', '50', '-P', '1', 'XREADGROUP', 'GROUP', 'g', 'c__rand_int__', 'COUNT', '1', 'STREAMS', 'benchs', '>'],
+    setup: streamWithGroup(N / 4),
+  },
 ];
+
+/** Runs a workload's setup commands, pipelined, and waits for every reply. */
+async function runSetup(port: number, cmds: string[][]): Promise<void> {
+  const c = await RawClient.connect(port);
+  try {
+    const replies = await c.sendRawMany(Buffer.concat(cmds.map(encodeCommand)), cmds.length);
+    const bad = replies.find((r) => r.value.type === 'error');
+    if (bad) throw new Error(`bench setup failed: ${bad.raw}`);
+  } finally {
+    c.close();
+  }
+}
 
 /** Opens `n` subscribers of channel `bench`; resolves once all are subscribed, with a closer. */
 async function subscribe(port: number, n: number): Promise<() => void> {
@@ -61,6 +90,7 @@ async function subscribe(port: number, n: number): Promise<() => void> {
 
 /** requests/s per test name ("SET", "GET", "MSET (10 keys)"...) from valkey-benchmark --csv. */
 async function benchmark(bin: string, port: number, w: Workload): Promise<Map<string, number>> {
+  if (w.setup) await runSetup(port, w.setup());
   const close = w.subscribers ? await subscribe(port, w.subscribers) : () => {};
   let stdout: string;
   try {
