@@ -79,7 +79,7 @@ async function check(t: PropertyContext, pel: Map<string, Pending>, step: string
 }
 
 export const streamProperties: PropertyCase[] = [
-  property('stream', ['xreadgroup', 'xack', 'xclaim', 'xpending', 'xinfo'], 'The PEL is what was delivered and not acknowledged; XCLAIM moves it; counts add up', ops, async (t, steps) => {
+  property('stream', ['xgroup|create', 'xadd', 'xreadgroup', 'xack', 'xclaim', 'xpending', 'xinfo|consumers'], 'The PEL is what was delivered and not acknowledged; XCLAIM moves it; counts add up', ops, async (t, steps) => {
     eq(await t.call('XGROUP', 'CREATE', 's', 'g', '0', 'MKSTREAM'), 'OK');
     const pel = new Map<string, Pending>();
     const added: string[] = [];

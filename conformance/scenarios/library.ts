@@ -138,8 +138,8 @@ export const SINGLE_NODE_SCENARIOS: readonly Scenario[] = [
       await ctx.stage.direct(['SET', slow, 'slow-value']);
       await ctx.stage.direct(['SET', next, 'next-value']);
       // The late reply comes while the next request still waits for its own (within its timeout).
-      const timeout = 300;
-      const DELAY = 450;
+      const timeout = 400;
+      const DELAY = 550;
       const client = await ctx.connect({ commandTimeoutMs: timeout });
       ctx.stage.faults.on('GET', { key: slow }).delay(DELAY);
       const t0 = performance.now();
@@ -150,7 +150,7 @@ export const SINGLE_NODE_SCENARIOS: readonly Scenario[] = [
       else if (took > timeout + 400) problems.push(`the call failed only after ${took} ms (timeout ${timeout} ms)`);
       // Asked at once, and again after the late reply has arrived.
       for (const when of ['at once', 'after the late reply']) {
-        if (when !== 'at once') await sleep(500);
+        if (when !== 'at once') await sleep(600);
         const o = await ctx.bound(client.call(['GET', next]), CALL_BOUND_MS);
         if (o.ok && o.value !== 'next-value') problems.push(`GET next (${when}) was answered ${JSON.stringify(o.value)} (a reply matched to the wrong request)`);
       }
