@@ -61,6 +61,9 @@ describe('each checker catches the flaw it is for', () => {
     ['drop-mid-pipeline', { ackOnClose: true }, /lost acknowledged write/],
     ['drop-mid-multi', { resend: true }, /ran in part|duplicated|wrong request/],
     ['reply-slower-than-timeout', { shiftOnTimeout: true }, /"slow-value" \(a reply matched to the wrong request\)/],
+    ['node-restart', { noReconnect: true }, /not working again within 3000 ms/],
+    ['pubsub-resubscribe', { noResubscribe: true }, /not resubscribed/],
+    ['circular-moved', { followMoved: true }, /GET did not settle within 4000 ms \(\d+ redirects followed\)/],
   ];
   for (const [id, flaws, finding] of cases) {
     it(`${id}: a flawless client passes, one with ${Object.keys(flaws!).join(',')} fails`, async () => {

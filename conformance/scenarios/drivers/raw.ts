@@ -5,7 +5,10 @@
  *
  *   resend         after a reconnect, sends again the commands left unanswered (a duplicate when one had run);
  *   shiftOnTimeout a timed-out command leaves the queue, so its late reply answers the next request;
- *   ackOnClose     commands cut off by a closed connection "succeed" with a made-up reply.
+ *   ackOnClose     commands cut off by a closed connection "succeed" with a made-up reply;
+ *   noReconnect    once the connection is lost, every call fails;
+ *   noResubscribe  a subscriber reconnects but does not subscribe again;
+ *   followMoved    follows MOVED without a limit (here, to the same node).
  */
 import { connect, type Socket } from 'node:net';
 import { ReplyParser, type RawReply } from '../../../src/index.js';
@@ -17,6 +20,9 @@ export interface RawFlaws {
   resend?: boolean;
   shiftOnTimeout?: boolean;
   ackOnClose?: boolean;
+  noReconnect?: boolean;
+  noResubscribe?: boolean;
+  followMoved?: boolean;
 }
 
 interface Waiter {
@@ -113,6 +119,7 @@ class RawConn {
 
   async send(args: readonly string[]): Promise<Outcome> {
     if (!this.socket) {
+      if (this.flaws.noReconnect) return { ok: false, error: 'connection closed', kind: 'closed' };
       try {
         await this.reopen();
       } catch {
@@ -152,7 +159,12 @@ export function rawScenarioDriver(flaws: RawFlaws = {}): ScenarioDriver {
       await conn.open();
       const subs: RawConn[] = [];
       const api: ScenarioClient = {
-        call: (args) => conn.send(args),
+        async call(args) {
+          for (;;) {
+            const o = await conn.send(args);
+            if (!(flaws.followMoved && !o.ok && o.error.startsWith('MOVED '))) return o;
+          }
+        },
         pipeline: (cmds) => Promise.all(cmds.map((c) => conn.send(c))),
         async multi(cmds) {
           const outs = await Promise.all([['MULTI'], ...cmds, ['EXEC']].map((c) => conn.send(c)));
@@ -166,7 +178,7 @@ export function rawScenarioDriver(flaws: RawFlaws = {}): ScenarioDriver {
             const v = valOf(r.value);
             if (Array.isArray(v)) messages.push(String(v[2]));
           };
-          sub.onReconnect = () => void sub.send(['SUBSCRIBE', channel]);
+          sub.onReconnect = flaws.noResubscribe ? () => {} : () => void sub.send(['SUBSCRIBE', channel]);
           await sub.open();
           await sub.send(['SUBSCRIBE', channel]);
           const s: Subscription = { messages, close: async () => sub.close() };
