@@ -240,3 +240,37 @@ test('the proxy with admin on takes DOUBLE.FAULT over the wire', async () => {
     await server.close();
   }
 });
+
+test('rules match the connection by the name it set (CLIENT SETNAME, HELLO SETNAME) through the proxy', async () => {
+  const server = await createServer();
+  const proxy = await createProxy({ target: { host: '127.0.0.1', port: server.port } });
+  try {
+    proxy.faults.intercept({ client: { name: 'worker-*' }, command: 'GET' }).error('READONLY').persist();
+    const named = await exchange(proxy.port, [['CLIENT', 'SETNAME', 'worker-1'], ['GET', 'a']], (s) => s.includes('READONLY'));
+    expect(named).toBe("+OK\r\n-READONLY You can't write against a read only replica.\r\n");
+    const hello = await exchange(proxy.port, [['HELLO', '2', 'SETNAME', 'worker-2'], ['GET', 'a']], (s) => s.includes('READONLY'));
+    expect(hello.endsWith("-READONLY You can't write against a read only replica.\r\n")).toBe(true);
+    const other = await exchange(proxy.port, [['CLIENT', 'SETNAME', 'web'], ['GET', 'a']], (s) => s.endsWith('$-1\r\n'));
+    expect(other).toBe('+OK\r\n$-1\r\n');
+    expect(proxy.faults.history().filter((h) => h.command === 'get').map((h) => h.client.name)).toEqual(['worker-1', 'worker-2', 'web']);
+  } finally {
+    await proxy.close();
+    await server.close();
+  }
+});
+
+test('a target that is down: the client’s connection closes', async () => {
+  const server = await createServer();
+  const port = server.port;
+  await server.close();
+  const proxy = await createProxy({ target: { host: '127.0.0.1', port } });
+  try {
+    const c = await raw(proxy.port);
+    c.send('PING');
+    await c.closed;
+    expect(c.text()).toBe('');
+    expect(proxy.connections).toBe(0);
+  } finally {
+    await proxy.close();
+  }
+});
