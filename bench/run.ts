@@ -8,6 +8,7 @@
  *   npm run bench -- --runs 5        # best of 5 runs per workload (default 3)
  *   npm run bench -- --only P1       # workloads whose name contains P1
  *   npm run bench -- --clients       # only the client comparison: ioredis in process / over TCP / ioredis-mock
+ *   npm run bench -- --cluster       # only the cluster figures (3×1 start, a 2,000-node topology)
  *
  * The mock runs in its own process (the built CLI if `npm run build` was run,
  * else the source through tsx), like the real server does.
@@ -23,6 +24,7 @@ import { findOracle, freePort, startOracle } from '../conformance/targets/oracle
 import { encodeCommand, RawClient } from '../conformance/targets/raw-client.js';
 import { createServer } from '../src/index.js';
 import { benchClients, formatClientRows } from './clients.js';
+import { benchCluster } from './cluster.js';
 import { analyzeProfile, formatProfile } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -177,11 +179,16 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       only: { type: 'string' },
       clients: { type: 'boolean', default: false },
+      cluster: { type: 'boolean', default: false },
     },
   });
   const runs = Math.max(1, Number(values.runs));
   if (values.clients) {
     console.log(formatClientRows(await benchClients(2000, runs)));
+    return;
+  }
+  if (values.cluster) {
+    for (const l of await benchCluster()) console.log(l);
     return;
   }
   const bin = findOracle();
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
 
   const startup = await measureStartup();
   console.log(`start-to-ready, in process (createServer until listening): first ${startup.first.toFixed(2)} ms, then median ${startup.median.toFixed(2)} ms`);
+  for (const l of await benchCluster()) console.log(l);
 
   const profileDir = values.profile ? mkdtempSync(join(tmpdir(), 'valkey-double-prof-')) : undefined;
   const mock = await startMock(profileDir);

@@ -28,6 +28,7 @@ options:
   -h, --help              print this help
 
   valkey-double conformance [options]   run the conformance corpus (--help for its options)
+  valkey-double cluster [options]       serve a whole cluster on consecutive ports (--help for its options)
   valkey-double proxy --target HOST:PORT [--port N] [--bind ADDR] [--admin] [--seed N]
                                         a fault proxy in front of a real Valkey: the same fault
                                         rules (DOUBLE.FAULT over the wire with --admin)`;
@@ -191,6 +192,14 @@ if (args[0] === 'proxy') {
   // The conformance corpus has its own command line (conformance/cli.ts), loaded only when asked for.
   import('../conformance/cli.js').then((m) => m.main(args.slice(1))).then((code) => process.exit(code), (e: unknown) => {
     console.error(`valkey-double conformance: ${e instanceof Error ? e.stack : String(e)}`);
+    process.exit(1);
+  });
+} else if (args[0] === 'cluster') {
+  import('./cluster/cli.js').then((m) => m.clusterMain(args.slice(1)).catch((e: unknown) => {
+    console.error(`valkey-double cluster: ${e instanceof Error ? e.message : String(e)}${e instanceof m.ClusterUsageError ? `\n\n${m.CLUSTER_USAGE}` : ''}`);
+    process.exit(e instanceof m.ClusterUsageError ? 2 : 1);
+  }), (e: unknown) => {
+    console.error(`valkey-double cluster: ${String(e)}`);
     process.exit(1);
   });
 } else main(args).catch((e: unknown) => {

@@ -9,6 +9,9 @@
 export { createServer, ValkeyServer } from './server/index.js';
 export type { ServerOptions } from './server/index.js';
 export type { PipeEnd } from './server/in-process.js';
+// A whole cluster in one process.
+export { createCluster, ValkeyCluster, createAssignment, NO_REPLICATION } from './cluster/index.js';
+export type { ClusterOptions, ClusterNodeHandle, ReplicationLink } from './cluster/index.js';
 // Fault injection: server.faults, or a Faults shared by several servers.
 export { Faults, FaultScope, Interceptor, PendingFaultsError, FAULT_ERRORS, keyHashSlot, movedError, askError, RemoteFaults } from './server/faults/index.js';
 export type {

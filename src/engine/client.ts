@@ -91,6 +91,8 @@ export class Client implements Watcher {
   script = false;
   /** READONLY was sent (cluster): flag r. */
   readonly = false;
+  /** ASKING was sent: the next command may touch a slot this node imports (cleared after it, unless in MULTI). */
+  asking = false;
 
   constructor(
     readonly id: number,

@@ -16,6 +16,7 @@ import { CommandError, Err, cTrunc, oneLine } from './errors.js';
 import { arityOk, keyPositions } from '../meta/index.js';
 import { aclCheckCmd } from './acl/index.js';
 import { lookupCommand } from './registry.js';
+import { clusterRoute } from './cluster-routing.js';
 
 /** What a RESP2 client in Pub/Sub mode may still run. */
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -32,6 +33,8 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
   client.requestBytes = requestLength(argv);
   client.replyBytes = 0;
   const reply = gateAndRun(engine, client, argv);
+  // resetClient: ASKING lasts one command (a whole transaction when sent inside MULTI).
+  if (client.asking && !client.multi && client.lastCmd !== 'asking') client.asking = false;
   return applyReplyMode(client, reply);
 }
 
@@ -60,6 +63,16 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
   const denied = aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
   if (denied) return reject(engine, client, cmd, denied);
+  // Cluster redirection (getNodeByQuery): a redirected EXEC discards its transaction, anything else dooms it.
+  const redirect = engine.cluster && !client.script ? clusterRoute(engine, engine.cluster, client, cmd, argv, writes(engine, client, cmd, argv)) : undefined;
+  if (redirect) {
+    if (cmd.fullname !== 'exec') return reject(engine, client, cmd, redirect);
+    discardTransaction(engine, client);
+    cmd.stats.rejected++;
+    engine.stats.rejectedCalls++;
+    countError(engine, redirect.v);
+    return redirect;
+  }
   if (engine.scripting.running) {
     // isInsideYieldingLongCommand: past busy-reply-threshold only allow-busy commands run.
     const busy = engine.scripting.gate(client, argv, cmd.flags.has('allow_busy'));
@@ -93,6 +106,23 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     return R.queued;
   }
   return call(engine, client, cmd, argv, engine.clock.now(), false);
+}
+
+/** CMD_WRITE (script flags considered), for EXEC that of any queued command. */
+function writes(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  const w = (c: CommandEntry, a: readonly Bytes[]) => {
+    const declared = scriptDeclaredFlags(engine, c, a);
+    return declared !== undefined ? (declared & SF_NO_WRITES) === 0 : c.flags.has('write');
+  };
+  if (w(cmd, argv)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
+}
+
+/** discardTransaction: the MULTI state and the watched keys go. */
+function discardTransaction(engine: Engine, client: Client): void {
+  client.multi = null;
+  client.dirtyCas = false;
+  engine.unwatchAll(client);
 }
 
 /** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */

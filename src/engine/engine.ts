@@ -29,6 +29,7 @@ import { ALL_GROUPS } from './commands/index.js';
 import { Acl, aclCheckCmd } from './acl/index.js';
 import { strerror, type EngineFiles } from './files.js';
 import { Scripting } from './scripting/scripting.js';
+import type { ClusterHooks } from './cluster.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -148,6 +149,8 @@ export class Engine {
   /** EVAL scripts, function libraries and the running script. */
   readonly scripting: Scripting;
   readonly defer: ((fn: () => void) => void) | undefined;
+  /** This node's view of its cluster, attached by the cluster layer (src/cluster); none on a standalone server. */
+  cluster: ClusterHooks | undefined;
   readonly process: { tcpPort: number; pid: number; executable: string };
   /** Channel and pattern subscriptions; messages leave through push(). */
   readonly pubsub = new PubSub((c, r) => this.push(c, r));
@@ -225,7 +228,8 @@ export class Engine {
     // requirepass is the default user's password (ACLUpdateDefaultUserPassword).
     this.acl.setDefaultPassword(this.config.get('requirepass'));
     this.config.onChange('requirepass', (v) => this.acl.setDefaultPassword(v));
-    const n = this.config.getInt('databases');
+    // In cluster mode the number of databases is cluster-databases.
+    const n = this.config.getInt(this.config.getBool('cluster-enabled') ? 'cluster-databases' : 'databases');
     const hooks = {
       expired: (db: Keyspace, key: Bytes) => this.onExpired(db, key),
       added: (db: Keyspace, key: Bytes) => this.notifyKeyspaceEvent('n', 'new', key, db.id),
@@ -757,6 +761,13 @@ export class Engine {
     this.stats.rejectedCalls++;
     countError(this, denied.v);
     return denied;
+  }
+
+  /** Clients waiting on keys, with those keys (the cluster layer redirects them when their slot moves). */
+  keyBlockedClients(): [Client, readonly Bytes[]][] {
+    const out: [Client, readonly Bytes[]][] = [];
+    for (const [c, b] of this.blockedIndex) if (b.spec.keys?.length) out.push([c, b.spec.keys]);
+    return out;
   }
 
   private findBlocked(c: Client): Blocked | undefined {

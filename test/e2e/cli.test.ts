@@ -170,3 +170,35 @@ describe('npx valkey-double', () => {
     expect(bad.stderr).toMatch(/enable-debug-command/);
   });
 });
+
+describe('npx valkey-double cluster', () => {
+  test('serves the nodes on consecutive ports from the base port, primaries first, and stops on SIGTERM', async () => {
+    // Six consecutive free ports: find a base whose next five are free too.
+    let base = 0;
+    for (let tries = 0; tries < 20 && base === 0; tries++) {
+      const p = await freePort();
+      if (p + 5 > 65535) continue;
+      const free = await Promise.all([1, 2, 3, 4, 5].map((i) => TestClient.connect(p + i).then((c) => { c.close(); return false; }, () => true)));
+      if (free.every(Boolean)) base = p;
+    }
+    const cli = run(['cluster', '--primaries', '3', '--replicas-per-primary', '1', '--base-port', String(base)]);
+    await until(cli, /cluster of 6 nodes serving/);
+    const lines = cli.stdout.trim().split('\n').slice(0, 6);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${base + i}`));
+    expect(lines.map((l) => l.split(' ')[2])).toEqual(['primary', 'primary', 'primary', 'replica', 'replica', 'replica']);
+    expect(lines[0]).toMatch(/ slots 0-5460$/);
+    const c = await connect(base);
+    expect(await c.call('CLUSTER', 'KEYSLOT', 'foo')).toBe(12182);
+    expect(await c.call('GET', 'foo')).toEqual({ error: `MOVED 12182 127.0.0.1:${base + 2}` });
+    const info = await c.call('CLUSTER', 'INFO');
+    expect(String(info)).toContain('cluster_state:ok');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  test('bad options are usage errors', async () => {
+    const cli = run(['cluster', '--primaries', 'x']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr).toContain("--primaries must be an integer from 1 to 16384, got 'x'");
+  });
+});

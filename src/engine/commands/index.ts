@@ -2,6 +2,7 @@
 import type { CommandGroup } from '../command.js';
 import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmap.js';
+import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { genericCommands } from './generic.js';
@@ -23,6 +24,7 @@ import { zsetCommands } from './zset.js';
 export const ALL_GROUPS: readonly CommandGroup[] = [
   aclCommands,
   bitmapCommands,
+  clusterCommands,
   connectionCommands,
   debugCommands,
   genericCommands,

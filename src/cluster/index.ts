@@ -1,0 +1,7 @@
+/** A Valkey cluster in one process: createCluster and its topology. */
+export { createCluster, ValkeyCluster, NO_REPLICATION } from './create.js';
+export type { ClusterOptions, ClusterNodeHandle, ReplicationLink } from './create.js';
+export { createAssignment } from './slots.js';
+export type { CreatePlan } from './slots.js';
+export { NodeView, Topology, TopologyNode } from './topology.js';
+export type { NodeHost, RoleChanges } from './topology.js';

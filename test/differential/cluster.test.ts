@@ -1,0 +1,317 @@
+/**
+ * A real 3-primary, 3-replica Valkey cluster (valkey-cli --cluster create)
+ * against a valkey-double cluster of the same shape: the same scenarios on
+ * both, replies compared byte for byte in RESP2 and RESP3 after these named
+ * normalisations, and no others:
+ *
+ * - ids: node ids become P0..P2 (primaries by slot range) and R0..R2 (the
+ *   replica of Pk), shard ids S0..S2, ports and bus ports <port:Pk> / <bus:Pk>;
+ * - replica placement: which replica follows which primary is random in
+ *   valkey-cli on one host (see src/cluster/slots.ts), so nodes are named by
+ *   role, not by creation order;
+ * - times: CLUSTER NODES' ping-sent / pong-received and LINKS' create-time;
+ * - bus counters: CLUSTER INFO's cluster_stats_messages_* and bytes lines
+ *   (there is no cluster bus in one process), LINKS' send-buffer sizes;
+ * - replication-offset in CLUSTER SHARDS (data replication is not wired yet);
+ * - order: CLUSTER NODES lines, SHARDS entries and LINKS entries are compared
+ *   as sets (Valkey lists them in hash-table order), GETKEYSINSLOT as a set.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RawClient, type Arg } from '../../conformance/targets/raw-client.js';
+import { findOracle, oracleRequired } from '../../conformance/targets/oracle.js';
+import { createCluster, keyHashSlot, type ValkeyCluster } from '../../src/index.js';
+import type { RawValue } from '../../src/protocol/reply-parser.js';
+import { startOracleCluster, type OracleCluster } from '../support/oracle-cluster.js';
+import { useDifferential } from './harness.js';
+
+const bin = findOracle();
+if (!bin && oracleRequired()) throw new Error('VALKEY_DOUBLE_REQUIRE_ORACLE=1 but no Valkey 9 binary was found');
+
+/** One cluster, its nodes named by role. */
+interface Side {
+  ports: Record<string, number>;
+  ids: Record<string, string>;
+  subst: [RegExp, string][];
+  conns: Map<string, RawClient>;
+}
+
+async function describeSide(ports: number[]): Promise<Side> {
+  // (Names by role: P0..P2 by slot range, Rk the replica of Pk, when there are replicas.)
+  const c = await RawClient.connect(ports[0]!);
+  const text = valueText((await c.send(['CLUSTER', 'NODES'])).value);
+  c.close();
+  const lines = text.trim().split('\n').map((l) => l.split(' '));
+  const byId = new Map(lines.map((l) => [l[0]!, l]));
+  const primaries = lines.filter((l) => l[2]!.includes('master')).sort((a, b) => Number(a[8]!.split('-')[0]) - Number(b[8]!.split('-')[0]));
+  const side: Side = { ports: {}, ids: {}, subst: [], conns: new Map() };
+  const name = (l: string[], n: string) => {
+    side.ids[n] = l[0]!;
+    const [, port, bus] = /:(\d+)@(\d+)/.exec(l[1]!)!;
+    side.ports[n] = Number(port);
+    side.subst.push([new RegExp(l[0]!, 'g'), n], [new RegExp(`\\b${port}\\b`, 'g'), `<port:${n}>`], [new RegExp(`\\b${bus}\\b`, 'g'), `<bus:${n}>`]);
+  };
+  primaries.forEach((p, i) => {
+    name(p, `P${i}`);
+    const r = lines.find((l) => l[3] === p[0]);
+    if (r) name(r, `R${i}`);
+  });
+  expect(byId.size).toBe(ports.length);
+  for (const n of Object.keys(side.ports)) {
+    const conn = await RawClient.connect(side.ports[n]!);
+    const shard = valueText((await conn.send(['CLUSTER', 'MYSHARDID'])).value);
+    side.subst.push([new RegExp(shard, 'g'), `S${n.slice(1)}`]);
+    side.conns.set(n, conn);
+  }
+  return side;
+}
+
+function valueText(v: RawValue): string {
+  return 'value' in v && typeof v.value === 'string' ? v.value.replace(/^txt:/, '') : '';
+}
+
+function subst(side: Side, s: string): string {
+  for (const [re, to] of side.subst) s = s.replace(re, to);
+  return s;
+}
+
+/** A reply as a normalised string (see the file comment). */
+function normalise(side: Side, cmd: readonly Arg[], raw: string, value: RawValue): string {
+  const name = cmd.map(String).join(' ').toLowerCase();
+  if (name === 'cluster nodes' || name.startsWith('cluster replicas') || name.startsWith('cluster slaves')) {
+    const text = value.type === 'array' ? (value.value ?? []).map(valueText).join('\n') : valueText(value);
+    const lines = subst(side, text).split('\n').filter(Boolean).map((l) => l.replace(/ (\d+) (\d+) (\d+) connected/, ' <ping> <pong> $3 connected'));
+    return `${raw[0]} ${lines.sort().join('\n')}`;
+  }
+  if (name === 'cluster info') {
+    return `${raw[0]} ${valueText(value).split('\r\n').filter((l) => !/^cluster_stats_(messages|bytes|pubsub|module)/.test(l)).join('\n')}`;
+  }
+  if (name === 'cluster shards' || name === 'cluster links' || name.startsWith('cluster getkeysinslot')) {
+    const items = value.type === 'array' ? (value.value ?? []).map((v) => canonical(side, v)) : [canonical(side, value)];
+    return `${raw[0]} ${items.sort().join('|')}`.replace(/(create-time|send-buffer-allocated|send-buffer-used|replication-offset)([,:]+)\d+/g, '$1$2<n>');
+  }
+  return subst(side, raw);
+}
+
+/** A value as text, with the per-run fields of SHARDS and LINKS blanked. */
+function canonical(side: Side, v: RawValue): string {
+  switch (v.type) {
+    case 'array': case 'set': case 'push': return `[${(v.value ?? []).map((x) => canonical(side, x)).join(',')}]`;
+    case 'map': case 'attr': return `{${v.value.map(([k, x]) => `${canonical(side, k)}:${canonical(side, x)}`).join(',')}}`;
+    case 'int': return subst(side, `:${v.value}`);
+    case 'null': return '_';
+    case 'bool': return String(v.value);
+    default: return subst(side, `${v.type}:${v.value}`);
+  }
+}
+
+/** Keys served by each primary's slot range, found by their slot. */
+function keyIn(range: [number, number], n: number): string {
+  for (let i = 0; ; i++) if (keyHashSlot(`k${i}`) >= range[0] && keyHashSlot(`k${i}`) <= range[1] && n-- === 0) return `k${i}`;
+}
+const P0 = [0, 5460] as [number, number];
+const P1 = [5461, 10922] as [number, number];
+const a0 = keyIn(P0, 0);
+const b0 = keyIn(P0, 1);
+const a1 = keyIn(P1, 0);
+const slotA0 = keyHashSlot(a0);
+
+/** A step: on node `on`, a command (ids written as {P0} / {R1} are the side's real ids). */
+type Step = [on: string, cmd: Arg[]];
+
+/** Runs the steps on one side; `wait` steps sleep (real time) for Valkey's cron. */
+async function runSteps(side: Side, steps: readonly Step[], resp: 2 | 3): Promise<string[]> {
+  const out: string[] = [];
+  for (const [on, cmd] of steps) {
+    if (on === 'wait') {
+      // Valkey recomputes some state in its cron (every 100 ms): give it time.
+      await new Promise((r) => setTimeout(r, Number(cmd[0])));
+      continue;
+    }
+    const c = side.conns.get(on)!;
+    await c.send(['HELLO', String(resp)]);
+    const args = cmd.map((a) => typeof a === 'string' ? a.replace(/\{([PR]\d)\}/g, (_, n: string) => side.ids[n]!) : a);
+    const r = await c.send(args);
+    out.push(`${on} ${cmd.map(String).join(' ')} -> ${normalise(side, cmd, r.raw, r.value)}`);
+  }
+  return out;
+}
+
+/** Runs the steps on both sides, in RESP2 and RESP3, and asserts the same normalised replies. */
+async function checkSteps(sides: readonly [Side, Side], steps: readonly Step[]): Promise<void> {
+  for (const resp of [2, 3] as const) {
+    const [a, b] = [await runSteps(sides[0], steps, resp), await runSteps(sides[1], steps, resp)];
+    expect(b, `RESP${resp}`).toEqual(a);
+  }
+}
+
+/**
+ * A real cluster and ours of the same shape, started before the describe's
+ * tests and stopped after them; `sides` are [real, ours].
+ */
+function useClusterPair(shape: { primaries: number; replicasPerPrimary: number; databases?: number }): { readonly sides: [Side, Side] } {
+  let real: OracleCluster | undefined;
+  let ours: ValkeyCluster | undefined;
+  const pair = { sides: undefined as unknown as [Side, Side] };
+  beforeAll(async () => {
+    const args = shape.databases !== undefined ? ['--cluster-databases', String(shape.databases)] : [];
+    real = await startOracleCluster(bin!, { primaries: shape.primaries, replicasPerPrimary: shape.replicasPerPrimary, args });
+    ours = await createCluster(shape);
+    pair.sides = [await describeSide(real.ports), await describeSide(ours.nodes.map((n) => n.port))];
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of pair.sides ?? []) for (const c of s.conns.values()) c.close();
+    await ours?.close();
+    await real?.stop();
+  });
+  return pair;
+}
+
+describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster', () => {
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 1 });
+  let sides: [Side, Side];
+  beforeAll(() => {
+    sides = pair.sides;
+  });
+  const run = runSteps;
+  const check = (steps: readonly Step[]) => checkSteps(sides, steps);
+
+  test('CLUSTER replies about the topology', () => check([
+    ['P0', ['CLUSTER', 'INFO']], ['R1', ['CLUSTER', 'INFO']],
+    ['P0', ['CLUSTER', 'MYID']], ['R2', ['CLUSTER', 'MYSHARDID']],
+    ['P0', ['CLUSTER', 'NODES']], ['R0', ['CLUSTER', 'NODES']],
+    ['P1', ['CLUSTER', 'SLOTS']], ['R2', ['CLUSTER', 'SHARDS']],
+    ['P0', ['CLUSTER', 'REPLICAS', '{P1}']], ['P0', ['CLUSTER', 'SLAVES', '{P2}']],
+    ['P0', ['CLUSTER', 'REPLICAS', '{R1}']], ['P0', ['CLUSTER', 'REPLICAS', 'nosuchnode']],
+    ['P2', ['CLUSTER', 'COUNT-FAILURE-REPORTS', '{P0}']], ['P2', ['CLUSTER', 'COUNT-FAILURE-REPORTS', 'x']],
+    ['P0', ['CLUSTER', 'LINKS']],
+    ['P0', ['CLUSTER', 'KEYSLOT', 'user:{42}:name']], ['P0', ['CLUSTER', 'KEYSLOT', '']],
+    ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', '16384']], ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', 'x']],
+    ['P0', ['CLUSTER', 'GETKEYSINSLOT', '1', '-1']], ['P0', ['CLUSTER', 'GETKEYSINSLOT', '1', 'x']],
+    ['P0', ['CLUSTER', 'HELP']], ['P0', ['CLUSTER', 'NOPE']], ['P0', ['CLUSTER', 'INFO', 'x']],
+    ['P0', ['CLUSTER', 'SETSLOT', '1', 'BOGUS']], ['P0', ['CLUSTER', 'SETSLOT', '99999', 'STABLE']],
+    ['P0', ['CLUSTER', 'SETSLOT', '9000', 'MIGRATING', '{P1}']], ['P0', ['CLUSTER', 'SETSLOT', '1', 'IMPORTING', '{P1}']],
+    ['P0', ['CLUSTER', 'SETSLOT', '1', 'MIGRATING', '{P0}']], ['P0', ['CLUSTER', 'SETSLOT', '1', 'MIGRATING', '{R1}']],
+    ['P0', ['CLUSTER', 'SETSLOT', '1', 'NODE', 'x']], ['R0', ['CLUSTER', 'SETSLOT', '1', 'STABLE']],
+    ['P0', ['CLUSTER', 'ADDSLOTS', '1']], ['P0', ['CLUSTER', 'ADDSLOTS', 'x']], ['P0', ['CLUSTER', 'DELSLOTSRANGE', '5', '1']],
+    ['P0', ['CLUSTER', 'ADDSLOTSRANGE', '1']], ['P0', ['CLUSTER', 'ADDSLOTSRANGE', '1', '2', '3']],
+    ['P0', ['CLUSTER', 'FORGET', '{P0}']], ['P0', ['CLUSTER', 'FORGET', 'x']], ['R0', ['CLUSTER', 'FORGET', '{P0}']],
+    ['P0', ['CLUSTER', 'REPLICATE', '{P0}']], ['P0', ['CLUSTER', 'REPLICATE', '{R1}']], ['P0', ['CLUSTER', 'REPLICATE', '{P1}']],
+    ['P0', ['CLUSTER', 'REPLICATE', 'x']], ['P0', ['CLUSTER', 'REPLICATE', 'NO', 'TWO']],
+    ['P0', ['CLUSTER', 'SET-CONFIG-EPOCH', '5']], ['P0', ['CLUSTER', 'SET-CONFIG-EPOCH', '-1']],
+    ['P0', ['CLUSTER', 'MEET', '127.0.0.1', 'x']], ['P0', ['CLUSTER', 'MEET', '127.0.0.1', '70000']],
+    ['P0', ['CLUSTER', 'MEET', 'nope', '7000']], ['P0', ['CLUSTER', 'MEET', '127.0.0.1', '7000', '0']],
+    ['P0', ['CLUSTER', 'RESET', 'MAYBE']], ['P0', ['CLUSTER', 'SAVECONFIG']],
+    ['P0', ['ASKING']], ['P0', ['READONLY']], ['P0', ['READWRITE']], ['P0', ['ASKING', 'x']],
+    ['P0', ['INFO', 'cluster']],
+  ]));
+
+  test('routing: MOVED, CROSSSLOT, hash tags, replica reads, transactions', () => check([
+    ['P0', ['SET', a0, 'v']], ['P0', ['GET', a0]], ['P0', ['SET', a1, 'v']], ['P1', ['SET', a1, 'v']],
+    ['P0', ['MGET', a0, a1]], ['P0', ['MGET', `{${a0}}x`, `{${a0}}y`]], ['P0', ['MSET', a0, '1', b0, '2']],
+    ['P0', ['GET', 'foo']], ['P1', ['EXISTS', a0]], ['P0', ['PING']], ['P0', ['DBSIZE']],
+    ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', String(slotA0)]], ['P0', ['CLUSTER', 'GETKEYSINSLOT', String(slotA0), '10']],
+    ['R0', ['GET', a0]], ['R0', ['READONLY']], ['R0', ['GET', a1]], ['R0', ['SET', a0, 'x']],
+    ['R0', ['READWRITE']], ['R0', ['EXISTS', a0]],
+    ['P0', ['MULTI']], ['P0', ['SET', a0, '1']], ['P0', ['SET', b0, '2']], ['P0', ['EXEC']],
+    ['P0', ['MULTI']], ['P0', ['SET', a1, '1']], ['P0', ['EXEC']],
+    ['P0', ['EVAL', 'return 1', '2', a0, a1]], ['P0', ['EVAL', 'return 1', '1', a1]],
+    ['P0', ['SELECT', '1']], ['P0', ['SWAPDB', '0', '1']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', String(slotA0 - 1), String(slotA0 + 1)]],
+    ['R0', ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', '0', '2']], // (a replica's keys would need data replication)
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'KEY-COUNT', 'LIMIT', '3']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'key-count', 'ASC', 'LIMIT', '2']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'cpu-usec']], ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'key-count', 'LIMIT', '0']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'key-count', 'ASC', 'DESC']], ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'key-count', 'X']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', '5', '1']], ['P0', ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', '1']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'ORDERBY', 'key-count', 'LIMIT']],
+    ['P0', ['SET', a0, '1']], ['P0', ['SELECT', '0']], ['P0', ['CLUSTER', 'FLUSHSLOT', String(slotA0), 'LAZY']],
+    ['P0', ['CLUSTER', 'FLUSHSLOT', '16384']], ['P0', ['CLUSTER', 'FLUSHSLOT', String(slotA0), 'SYNC']], ['P0', ['EXISTS', a0]],
+    ['P0', ['DEL', a0, b0]], ['P1', ['DEL', a1]],
+  ]));
+
+  test('resharding one slot with SETSLOT: ASK, TRYAGAIN, then MOVED', async () => {
+    const s = String(slotA0);
+    const twin = (() => {
+      for (let i = 0; ; i++) if (keyHashSlot(`{${a0}}${i}`) === slotA0) return `{${a0}}${i}`;
+    })();
+    await check([
+      ['P0', ['SET', a0, 'v']],
+      ['P1', ['CLUSTER', 'SETSLOT', s, 'IMPORTING', '{P0}']], ['P0', ['CLUSTER', 'SETSLOT', s, 'MIGRATING', '{P1}']],
+      ['P0', ['GET', a0]], ['P0', ['GET', twin]], ['P0', ['MGET', a0, twin]], ['P0', ['SET', twin, 'x']],
+      ['P1', ['GET', twin]], ['P1', ['ASKING']], ['P1', ['GET', twin]], ['P1', ['ASKING']], ['P1', ['MGET', twin, a0]],
+      ['P0', ['CLUSTER', 'NODES']], ['P1', ['CLUSTER', 'NODES']],
+      ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']],
+      ['P0', ['DEL', a0]],
+      ['P1', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']], ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']],
+      ['P0', ['GET', a0]], ['P1', ['GET', a0]], ['P1', ['CLUSTER', 'INFO']],
+      // And back, so the layout is as before.
+      ['P0', ['CLUSTER', 'SETSLOT', s, 'IMPORTING', '{P1}']], ['P1', ['CLUSTER', 'SETSLOT', s, 'MIGRATING', '{P0}']],
+      ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P0}']], ['P1', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P0}']],
+      ['P0', ['GET', a0]], ['P1', ['GET', a0]], ['P0', ['CLUSTER', 'INFO']],
+    ].map(([on, cmd]) => [on, cmd] as Step));
+  }, 30_000);
+
+  test('CLUSTERDOWN: an unserved slot, full coverage, reads when down', () => {
+    const z0 = keyIn(P0, 2);
+    const zs = String(keyHashSlot(z0));
+    return check([
+      ['P0', ['CLUSTER', 'DELSLOTS', zs]], ['P0', ['CLUSTER', 'DELSLOTS', zs]],
+      ['P0', ['CLUSTER', 'INFO']], ['P0', ['GET', z0]], ['P0', ['GET', a0]], ['P0', ['PING']],
+      ['P0', ['CONFIG', 'SET', 'cluster-allow-reads-when-down', 'yes']],
+      ['P0', ['GET', a0]], ['P0', ['SET', a0, 'x']], ['P0', ['GET', z0]],
+      ['P0', ['CONFIG', 'SET', 'cluster-require-full-coverage', 'no']], ['wait', ['300']],
+      ['P0', ['CLUSTER', 'INFO']], ['P0', ['SET', a0, 'x']], ['P0', ['GET', z0]], ['P0', ['DEL', a0]],
+      ['P0', ['CONFIG', 'SET', 'cluster-allow-reads-when-down', 'no']], ['P0', ['CONFIG', 'SET', 'cluster-require-full-coverage', 'yes']],
+      ['P0', ['CLUSTER', 'ADDSLOTS', zs]], ['wait', ['300']], ['P0', ['CLUSTER', 'INFO']], ['P0', ['GET', z0]],
+    ]);
+  });
+
+  test('a client blocked on a key whose slot moves away gets MOVED', async () => {
+    const s = String(slotA0);
+    const replies: string[] = [];
+    for (const side of sides) {
+      const blocked = await RawClient.connect(side.ports['P0']!);
+      const pending = blocked.send(['BLPOP', a0, '0']);
+      const move: Step[] = [
+        ['P1', ['CLUSTER', 'SETSLOT', s, 'IMPORTING', '{P0}']], ['P0', ['CLUSTER', 'SETSLOT', s, 'MIGRATING', '{P1}']],
+        ['P1', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']], ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P1}']],
+      ];
+      const steps = await run(side, move, 2);
+      // Valkey's cron sees it within a second or so; valkey-double at once.
+      const r = await pending;
+      replies.push([...steps, normalise(side, ['BLPOP'], r.raw, r.value)].join('\n'));
+      blocked.close();
+      await run(side, [
+        ['P0', ['CLUSTER', 'SETSLOT', s, 'IMPORTING', '{P1}']], ['P1', ['CLUSTER', 'SETSLOT', s, 'MIGRATING', '{P0}']],
+        ['P0', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P0}']], ['P1', ['CLUSTER', 'SETSLOT', s, 'NODE', '{P0}']],
+      ], 2);
+    }
+    expect(replies[1]).toBe(replies[0]);
+    expect(replies[0]).toContain(`-MOVED ${s} 127.0.0.1:<port:P1>`);
+  }, 30_000);
+});
+
+describe.skipIf(!bin)('cluster: numbered databases (cluster-databases 4) on 3 primaries', () => {
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 0, databases: 4 });
+
+  test('SELECT, MOVE, COPY ... DB, SWAPDB; keys route by slot in every database; per-database slot counts', () => checkSteps(pair.sides, [
+    ['P0', ['CONFIG', 'GET', 'cluster-databases']], ['P0', ['SELECT', '3']], ['P0', ['SELECT', '4']],
+    ['P0', ['SET', a0, 'in3']], ['P0', ['GET', a1]], ['P0', ['DBSIZE']],
+    ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', String(slotA0)]], ['P0', ['CLUSTER', 'GETKEYSINSLOT', String(slotA0), '5']],
+    ['P0', ['MOVE', a0, '1']], ['P0', ['SELECT', '1']], ['P0', ['GET', a0]], ['P0', ['CLUSTER', 'COUNTKEYSINSLOT', String(slotA0)]],
+    ['P0', ['COPY', a0, `{${a0}}c`, 'DB', '2']], ['P0', ['COPY', a0, a1, 'DB', '2']], ['P0', ['SWAPDB', '1', '2']],
+    ['P0', ['SELECT', '2']], ['P0', ['GET', `{${a0}}c`]], ['P0', ['MOVE', a1, '0']],
+    ['P0', ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', String(slotA0), String(slotA0)]],
+    ['P0', ['INFO', 'keyspace']], ['P0', ['FLUSHALL']], ['P0', ['SELECT', '0']],
+  ]));
+});
+
+describe('cluster commands on a standalone server', () => {
+  const d = useDifferential();
+  test('CLUSTER answers that cluster support is disabled; READONLY and READWRITE still answer OK', () => d.check([
+    ['CLUSTER', 'INFO'], ['CLUSTER', 'NODES'], ['CLUSTER', 'HELP'], ['CLUSTER', 'KEYSLOT', 'x'], ['CLUSTER', 'SLOTS'],
+    ['CLUSTER', 'NOPE'], ['CLUSTER', 'INFO', 'x'], ['CLUSTER'], ['CLUSTER', 'SETSLOT', '1', 'STABLE'],
+    ['ASKING'], ['READONLY'], ['READWRITE'], ['READONLY', 'x'],
+    ['SET', 'a', '1'], ['MGET', 'a', 'b'], ['INFO', 'cluster'],
+  ]));
+});
