@@ -23,6 +23,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
+import { encodeCommand, RawClient } from '../conformance/targets/raw-client.js';
 import { createServer } from '../src/index.js';
 import { benchClients, formatClientRows } from './clients.js';
 import { benchCluster } from './cluster.js';
@@ -37,7 +38,16 @@ interface Workload {
   args: string[];
   /** Connections subscribed to channel `bench` (reading and dropping what they get) while the workload runs. */
   subscribers?: number;
+  /** Commands sent (pipelined, on one connection) before each run of the workload. */
+  setup?: () => string[][];
 }
+
+/** A stream of `n` entries with a group `g` that has read none of them. */
+const streamWithGroup = (n: number) => (): string[][] => [
+  ['DEL', 'benchs'],
+  ['XGROUP', 'CREATE', 'benchs', 'g', '0', 'MKSTREAM'],
+  ...Array.from({ length: n }, (_, i) => ['XADD', 'benchs', '*', 'f', String(i)]),
+];
 
 const N = 200_000;
 /** The row of a workload's result that holds the server's CPU microseconds per request. */
@@ -49,7 +59,26 @@ const WORKLOADS: Workload[] = [
   { name: 'six types -P 1', args: ['-t', 'set,get,incr,lpush,hset,zadd', '-c', '50', '-n', String(N / 2), '-P', '1'] },
   { name: 'set,get,incr,mset -P 16', args: ['-t', 'set,get,incr,mset', '-c', '50', '-n', String(N), '-P', '16'] },
   { name: 'publish to 50 subscribers', args: ['-c', '50', '-n', String(N / 4), '-P', '1', 'PUBLISH', 'bench', 'hello'], subscribers: 50 },
+  // Streams: XADD to a stream with a consumer group, then XREADGROUP by 50 consumers (COUNT 1, each read adds to the PEL).
+  { name: 'xadd (stream with a group)', args: ['-c', '50', '-n', String(N / 2), '-P', '1', 'XADD', 'benchs', '*', 'f', 'v'], setup: streamWithGroup(0) },
+  {
+    name: 'xreadgroup, 50 consumers',
+    args: ['-c', '50', '-n', String(N / 4), '-r', '50', '-P', '1', 'XREADGROUP', 'GROUP', 'g', 'c__rand_int__', 'COUNT', '1', 'STREAMS', 'benchs', '>'],
+    setup: streamWithGroup(N / 4),
+  },
 ];
+
+/** Runs a workload's setup commands, pipelined, and waits for every reply. */
+async function runSetup(port: number, cmds: string[][]): Promise<void> {
+  const c = await RawClient.connect(port);
+  try {
+    const replies = await c.sendRawMany(Buffer.concat(cmds.map(encodeCommand)), cmds.length);
+    const bad = replies.find((r) => r.value.type === 'error');
+    if (bad) throw new Error(`bench setup failed: ${bad.raw}`);
+  } finally {
+    c.close();
+  }
+}
 
 /** Opens `n` subscribers of channel `bench`; resolves once all are subscribed, with a closer. */
 async function subscribe(port: number, n: number): Promise<() => void> {
@@ -91,6 +120,7 @@ function requestsOf(w: Workload): number {
  * and the server's CPU time per request in microseconds (under ~0.1 s of CPU the figure is coarse).
  */
 async function benchmark(bin: string, port: number, w: Workload, pid?: number): Promise<Map<string, number>> {
+  if (w.setup) await runSetup(port, w.setup());
   const close = w.subscribers ? await subscribe(port, w.subscribers) : () => {};
   let stdout: string;
   const cpu0 = cpuSeconds(pid);

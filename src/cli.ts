@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfigFile } from './engine/config-rewrite.js';
 import { CONFIG_PARAMS } from './engine/config-params.js';
-import { createServer } from './index.js';
+import { createProxy, createServer } from './index.js';
 
 const USAGE = `usage: valkey-double [/path/to/valkey.conf] [options]
 
@@ -35,7 +35,10 @@ options:
   -h, --help              print this help
 
   valkey-double conformance [options]   run the conformance corpus (--help for its options)
-  valkey-double cluster [options]       serve a whole cluster on consecutive ports (--help for its options)`;
+  valkey-double cluster [options]       serve a whole cluster on consecutive ports (--help for its options)
+  valkey-double proxy --target HOST:PORT [--port N] [--bind ADDR] [--admin] [--seed N]
+                                        a fault proxy in front of a real Valkey: the same fault
+                                        rules (DOUBLE.FAULT over the wire with --admin)`;
 
 class UsageError extends Error {}
 
@@ -170,8 +173,53 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** `valkey-double proxy --target host:port`: the fault proxy (src/proxy) in front of a real server. */
+async function proxyMain(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        target: { type: 'string' },
+        port: { type: 'string', short: 'p', default: '0' },
+        bind: { type: 'string', default: '127.0.0.1' },
+        admin: { type: 'boolean' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const m = /^(.*):(\d+)$/.exec(values.target ?? '');
+  if (!m) throw new UsageError('proxy needs --target host:port');
+  const target = { host: m[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port: intOption('target', m[2]!, 1, 65535) };
+  const seed = values.seed !== undefined ? intOption('seed', values.seed, 0, 4294967295) : undefined;
+  const proxy = await createProxy({
+    target,
+    port: intOption('port', values.port, 0, 65535),
+    host: values.bind,
+    faults: { admin: values.admin ?? false, ...(seed !== undefined ? { seed } : {}) },
+  });
+  console.log(`valkey-double ${version()} fault proxy listening on ${proxy.host}:${proxy.port} (${proxy.url}), forwarding to ${target.host}:${target.port}`);
+  const stop = () => void proxy.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
 const args = process.argv.slice(2);
-if (args[0] === 'conformance') {
+if (args[0] === 'proxy') {
+  proxyMain(args.slice(1)).catch((e: unknown) => {
+    console.error(`valkey-double proxy: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  });
+} else if (args[0] === 'conformance') {
   // The conformance corpus has its own command line (conformance/cli.ts), loaded only when asked for.
   import('../conformance/cli.js').then((m) => m.main(args.slice(1))).then((code) => process.exit(code), (e: unknown) => {
     console.error(`valkey-double conformance: ${e instanceof Error ? e.stack : String(e)}`);
