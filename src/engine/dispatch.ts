@@ -66,7 +66,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   // CMD_WRITE as processCommand computes it once (is_write_command), asked for by several gates below.
   let writeFlag: boolean | undefined;
-  const writing = (): boolean => (writeFlag ??= writing());
+  const writing = (): boolean => (writeFlag ??= isWrite(engine, client, cmd, argv));
   // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
   const denied = client.isPrimary ? null : aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
   if (denied) return reject(engine, client, cmd, denied);
