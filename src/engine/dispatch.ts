@@ -6,7 +6,7 @@
 import { R, encode, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import { requestLength } from './commandlog.js';
 import { OOM_ERROR } from './eviction.js';
-import { SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
+import { SF_ALLOW_OOM, SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
 import { parseShebang } from './scripting/scripting.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
@@ -67,7 +67,12 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
-  if (!engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  // Not while a busy script runs (isInsideYieldingLongCommand); the verdict is kept for the scripts this command runs.
+  if (!engine.scripting.running) {
+    const oom = !engine.evictor.perform(engine.clock.now());
+    if (oom && denyOom(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+    engine.evictor.oomAtCommandStart = oom;
+  }
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -95,21 +100,28 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   return call(engine, client, cmd, argv, engine.clock.now(), false);
 }
 
-/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
-function denyOom(client: Client, cmd: CommandEntry): boolean {
-  if (cmd.flags.has('denyoom')) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.flags.has('denyoom'));
+/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command); a script's declared flags decide for it. */
+function denyOom(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  return withQueued(client, cmd, argv, (c, a) => {
+    const declared = scriptDeclaredFlags(engine, c, a);
+    if (declared !== undefined) return (declared & (SF_ALLOW_OOM | SF_NO_WRITES)) === 0;
+    return c.flags.has('denyoom');
+  });
 }
 
 /** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */
 function mayWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
-  const w = (c: CommandEntry, a: readonly Bytes[]) => {
+  return withQueued(client, cmd, argv, (c, a) => {
     const declared = scriptDeclaredFlags(engine, c, a);
     if (declared !== undefined) return (declared & SF_NO_WRITES) === 0;
     return c.flags.has('write') || c.flags.has('may_replicate');
-  };
-  if (w(cmd, argv)) return true;
-  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => w(q.cmd, q.argv));
+  });
+}
+
+/** A flag test of the command, or for EXEC of any command it queued (the transaction's combined flags). */
+function withQueued(client: Client, cmd: CommandEntry, argv: readonly Bytes[], test: (c: CommandEntry, a: readonly Bytes[]) => boolean): boolean {
+  if (test(cmd, argv)) return true;
+  return cmd.fullname === 'exec' && client.multi !== null && client.multi.queue.some((q) => test(q.cmd, q.argv));
 }
 
 /**
@@ -193,9 +205,10 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
     if (keys.length) engine.tracking.rememberKeys(tracker, keys);
   }
-  if (reply !== BLOCKED && reply.t === 'error' && !ctx.noErrorStats) {
+  // An error the script already counted (ignore_error_stats_update) still fails the command.
+  if (reply !== BLOCKED && reply.t === 'error') {
     cmd.stats.failed++;
-    countError(engine, reply.v);
+    if (!ctx.noErrorStats) countError(engine, reply.v);
   }
   const duration = engine.clock.nowUs() - started;
   client.duration += duration;

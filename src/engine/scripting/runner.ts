@@ -10,7 +10,9 @@ import { LuaError, LuaFunction, LuaTable, toStringMeta, type LuaState, type LuaT
 import { arityOk } from '../../meta/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
-import { call } from '../dispatch.js';
+import { call, countError } from '../dispatch.js';
+import { OOM_ERROR } from '../eviction.js';
+import type { CommandEntry } from '../command.js';
 import type { Engine } from '../engine.js';
 import { Err, cTrunc } from '../errors.js';
 import { aclCheckCmd, aclUserOf } from '../acl/index.js';
@@ -43,6 +45,8 @@ export interface RunCtx {
   readonly now: number;
   readonly eval: boolean;
   readonly readOnly: boolean;
+  /** allow-oom: deny-oom commands run even over maxmemory (SCRIPT_ALLOW_OOM). */
+  readonly allowOom: boolean;
   /** A write command ran: SCRIPT KILL answers UNKILLABLE. */
   writeDirty: boolean;
   resp: 2 | 3;
@@ -55,9 +59,13 @@ export interface RunCtx {
 }
 
 /** scriptPrepareForRun's checks for a script with flags (not in EVAL compatibility mode). */
-export function prepareError(flags: number, ro: boolean): ErrorReply | undefined {
+export function prepareError(engine: Engine, flags: number, ro: boolean): ErrorReply | undefined {
   if (flags & SF_EVAL_COMPAT) return undefined;
   if (!(flags & SF_NO_WRITES) && ro) return R.error('ERR Can not execute a script with write flag using *_ro command.');
+  // no-writes implies allow-oom.
+  if (engine.evictor.oomAtCommandStart && engine.config.getInt('maxmemory') > 0 && !(flags & (SF_ALLOW_OOM | SF_NO_WRITES))) {
+    return R.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+  }
   return undefined;
 }
 
@@ -72,25 +80,43 @@ export function newFakeClient(engine: Engine, id: number): Client {
 function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
   const L = env.L;
   const { engine, fake } = run;
-  const fail = (text: string): { value: LuaValue; error: boolean } => ({ value: errorTable(L, text, true), error: true });
+  /**
+   * A command refused before it ran (moduleCallCommandHelper's errno path):
+   * the refusal counts as an error reply (its code, or ERR) and as a rejected
+   * call of the command; the script sees `text` in its error table, marked as
+   * counted already.
+   */
+  const refuse = (cmd: CommandEntry | undefined, counted: string, text = counted): { value: LuaValue; error: boolean } => {
+    countError(engine, counted.startsWith('-') ? counted.slice(1) : 'ERR ' + counted);
+    if (cmd) cmd.stats.rejected++;
+    return { value: errorTable(L, text, true), error: true };
+  };
   return {
     call(argv: Bytes[]) {
       const cmd = lookupCommand(engine.commands, argv);
       if (!cmd) {
         const base = engine.commands.get(argv[0]!.toLowerCase());
-        if (base?.subcommands && argv.length >= 2) return fail('-' + Err.unknownSubcommand(argv[1]!, cTrunc(argv[0]!, Infinity)).reply.v);
-        return fail('Unknown command called from script');
+        if (base?.subcommands && argv.length >= 2) {
+          const e = '-' + Err.unknownSubcommand(argv[1]!, cTrunc(argv[0]!, Infinity)).reply.v;
+          return refuse(undefined, e);
+        }
+        return refuse(undefined, 'unknown command', 'Unknown command called from script');
       }
-      if (!arityOk(cmd.spec.arity, argv.length)) return fail('Wrong number of args calling command from script');
+      if (!arityOk(cmd.spec.arity, argv.length)) return refuse(cmd, 'wrong number of arguments', 'Wrong number of args calling command from script');
       // DEBUG SET-DISABLE-DENY-SCRIPTS 1 lets scripts run noscript commands (server.script_disable_deny_script).
-      if (cmd.flags.has('noscript') && !engine.debugFlags.disableDenyScripts) return fail('This Valkey command is not allowed from script');
-      const write = cmd.flags.has('write');
-      if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return fail('-ERR Write commands are not allowed from read-only scripts.');
+      if (cmd.flags.has('noscript') && !engine.debugFlags.disableDenyScripts) return refuse(cmd, 'not allowed on script mode', 'This Valkey command is not allowed from script');
+      // maxmemory: a deny-oom command is refused when memory was over the limit as the script's command started,
+      // unless the script allows OOM or has written already (it cannot stop half-way).
+      if (!run.allowOom && !run.writeDirty && cmd.flags.has('denyoom') && engine.config.getInt('maxmemory') > 0 && engine.evictor.oomAtCommandStart) {
+        return refuse(cmd, '-' + OOM_ERROR);
+      }
       fake.resp = run.resp;
       fake.user = run.caller.user;
       // VM_Call's ACL check as the script's user: the NOPERM text, prefixed as Valkey's Lua module does (logged with context lua).
       const denied = aclCheckCmd(engine, fake, cmd, argv, 'lua');
-      if (denied) return fail(`ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
+      if (denied) return refuse(cmd, '-' + denied.v, `ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
+      const write = cmd.flags.has('write');
+      if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return refuse(cmd, 'Write commands are not allowed from read-only scripts.');
       if (write) run.writeDirty = true;
       let reply: Reply;
       if (!cmd.run) {
@@ -216,10 +242,20 @@ function array(env: LuaEnv, items: readonly Bytes[]): LuaTable {
   return t;
 }
 
-export function newRun(ctx: Context, fake: Client, opts: { eval: boolean; readOnly: boolean; funcname: string }): RunCtx {
+export interface RunOpts {
+  readonly eval: boolean;
+  readonly flags: number;
+  readonly ro: boolean;
+  readonly funcname: string;
+}
+
+export function newRun(ctx: Context, fake: Client, opts: RunOpts): RunCtx {
   fake.db = ctx.client.db;
+  const declared = (opts.flags & SF_EVAL_COMPAT) === 0;
   return {
-    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, eval: opts.eval, readOnly: opts.readOnly,
+    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, eval: opts.eval,
+    readOnly: opts.ro || (declared && (opts.flags & SF_NO_WRITES) !== 0),
+    allowOom: declared && (opts.flags & SF_ALLOW_OOM) !== 0,
     writeDirty: false, resp: 2, repl: 3, killed: false, start: ctx.engine.clock.now(), funcname: opts.funcname, timedOut: false,
   };
 }

@@ -12,7 +12,7 @@ import { CommandError, Err } from '../errors.js';
 import { errorMessage } from './convert.js';
 import { LuaEnv, sha1hex } from './lua-env.js';
 import {
-  LuaRun, newFakeClient, newRun, prepareError, ScriptKilled, SCRIPT_FLAG_NAMES, SF_EVAL_COMPAT, SF_NO_WRITES, type RunCtx,
+  LuaRun, newFakeClient, newRun, prepareError, ScriptKilled, SCRIPT_FLAG_NAMES, SF_EVAL_COMPAT, type RunCtx, type RunOpts,
 } from './runner.js';
 import { BLOCKED, type HandlerResult } from '../command.js';
 
@@ -141,10 +141,9 @@ export class Scripting {
       this.registerScript(argv[1]!, false, sha);
       es = this.scripts.get(sha)!;
     }
-    const perr = prepareError(es.flags, ro);
+    const perr = prepareError(this.engine, es.flags, ro);
     if (perr) return perr;
-    const readOnly = ro || (!(es.flags & SF_EVAL_COMPAT) && (es.flags & SF_NO_WRITES) !== 0);
-    const reply = this.run(ctx, this.evalEnv, es.fn, { eval: true, readOnly, funcname: sha }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
+    const reply = this.run(ctx, this.evalEnv, es.fn, { eval: true, flags: es.flags, ro, funcname: sha }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
     if (es.lru && this.lru.has(sha)) {
       this.lru.delete(sha);
       this.lru.set(sha, true);
@@ -162,7 +161,7 @@ export class Scripting {
    * (SCRIPT KILL, FUNCTION KILL, FUNCTION STATS...). Without a way to defer
    * (a bare engine) or inside EXEC, the script runs to its end at once.
    */
-  private run(ctx: Context, env: LuaEnv, fn: LuaFunction, opts: { eval: boolean; readOnly: boolean; funcname: string }, keys: readonly Bytes[], args: readonly Bytes[]): HandlerResult {
+  private run(ctx: Context, env: LuaEnv, fn: LuaFunction, opts: RunOpts, keys: readonly Bytes[], args: readonly Bytes[]): HandlerResult {
     const run = newRun(ctx, this.fake, opts);
     const defer = ctx.inExec ? undefined : this.engine.defer;
     const lr = new LuaRun(env, run, fn, keys, args, () => this.onStep(run, defer !== undefined));
@@ -348,10 +347,9 @@ export class Scripting {
     const fi = this.functions.get(argv[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase()));
     if (!fi) throw Err.generic('Function not found');
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR Bad number of keys provided');
-    const perr = prepareError(fi.flags, ro);
+    const perr = prepareError(this.engine, fi.flags, ro);
     if (perr) return perr;
-    const readOnly = ro || (fi.flags & SF_NO_WRITES) !== 0;
-    return this.run(ctx, this.funcEnv, fi.fn, { eval: false, readOnly, funcname: fi.name }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
+    return this.run(ctx, this.funcEnv, fi.fn, { eval: false, flags: fi.flags, ro, funcname: fi.name }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
   }
 
   /** SCRIPT KILL / FUNCTION KILL (scriptKill). */
