@@ -73,6 +73,8 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     if (oom && denyOom(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
     engine.evictor.oomAtCommandStart = oom;
   }
+  // min-replicas-to-write: writes need that many good replicas.
+  if (!enoughGoodReplicas(engine) && writes(engine, client, cmd, argv, false)) return reject(engine, client, cmd, R.error(NOREPLICAS_ERROR));
   // A RESP2 connection in subscribed mode only takes the commands that keep it working.
   if (client.resp === 2 && client.inPubSub && !PUBSUB_CONTEXT.has(cmd.fullname)) {
     return reject(engine, client, cmd, R.error(oneLine(
@@ -81,7 +83,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
 
   // CLIENT PAUSE: the client waits, and the command runs again from the top once the pause eases.
-  if (engine.pause.blocks(client, mayWrite(engine, client, cmd, argv))) {
+  if (engine.pause.blocks(client, writes(engine, client, cmd, argv, true))) {
     engine.pause.postpone(client, argv, cmd.fullname);
     return BLOCKED;
   }
@@ -109,13 +111,30 @@ function denyOom(engine: Engine, client: Client, cmd: CommandEntry, argv: readon
   });
 }
 
-/** CMD_WRITE or CMD_MAY_REPLICATE, for EXEC those of its queued commands too (processCommand's combined flags). */
-function mayWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+/**
+ * CMD_WRITE (with `mayReplicate`, or CMD_MAY_REPLICATE), for EXEC those of its queued commands too
+ * (processCommand's combined flags); a script that declares flags writes unless no-writes.
+ */
+function writes(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[], mayReplicate: boolean): boolean {
   return withQueued(client, cmd, argv, (c, a) => {
     const declared = scriptDeclaredFlags(engine, c, a);
     if (declared !== undefined) return (declared & SF_NO_WRITES) === 0;
-    return c.flags.has('write') || c.flags.has('may_replicate');
+    return c.flags.has('write') || (mayReplicate && c.flags.has('may_replicate'));
   });
+}
+
+/** shared.noreplicaserr */
+export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
+
+/**
+ * checkGoodReplicasStatus: true unless min-replicas-to-write and
+ * min-replicas-max-lag are both set and fewer replicas are in good standing
+ * (valkey-double has no replicas: none are).
+ */
+export function enoughGoodReplicas(engine: Engine): boolean {
+  const need = engine.config.getInt('min-replicas-to-write');
+  const good = 0;
+  return need === 0 || engine.config.getInt('min-replicas-max-lag') === 0 || good >= need;
 }
 
 /** A flag test of the command, or for EXEC of any command it queued (the transaction's combined flags). */

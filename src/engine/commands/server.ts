@@ -3,6 +3,7 @@
  * FLUSHALL, SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, LOLWUT. The COMMAND
  * container lives in introspection.ts.
  */
+import { scriptingMemory } from '../scripting/memory.js';
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
@@ -106,7 +107,8 @@ function kvstoreMem(n: number): number {
 function memoryStats(ctx: Context): Reply {
   const engine = ctx.engine;
   const m = estimateMemory(engine);
-  const caches = 184 + 328;
+  const sm = scriptingMemory(engine.scripting);
+  const caches = sm.scriptsEval + sm.functions;
   const dbs: [Reply, Reply][] = [];
   let dbOverhead = 0;
   let lut = 0;
@@ -141,8 +143,8 @@ function memoryStats(ctx: Context): Reply {
     f('cluster.slot_import', R.int(0)),
     f('cluster.slot_export', R.int(0)),
     f('aof.buffer', R.int(0)),
-    f('lua.caches', R.int(184)),
-    f('functions.caches', R.int(328)),
+    f('lua.caches', R.int(sm.scriptsEval)),
+    f('functions.caches', R.int(sm.functions)),
     ...dbs,
     f('overhead.db.hashtable.lut', R.int(lut)),
     f('overhead.db.hashtable.rehashing', R.int(0)),

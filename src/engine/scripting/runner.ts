@@ -10,7 +10,7 @@ import { LuaError, LuaFunction, LuaTable, toStringMeta, type LuaState, type LuaT
 import { arityOk } from '../../meta/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
-import { call, countError } from '../dispatch.js';
+import { call, countError, enoughGoodReplicas, NOREPLICAS_ERROR } from '../dispatch.js';
 import { OOM_ERROR } from '../eviction.js';
 import type { CommandEntry } from '../command.js';
 import type { Engine } from '../engine.js';
@@ -61,7 +61,10 @@ export interface RunCtx {
 /** scriptPrepareForRun's checks for a script with flags (not in EVAL compatibility mode). */
 export function prepareError(engine: Engine, flags: number, ro: boolean): ErrorReply | undefined {
   if (flags & SF_EVAL_COMPAT) return undefined;
-  if (!(flags & SF_NO_WRITES) && ro) return R.error('ERR Can not execute a script with write flag using *_ro command.');
+  if (!(flags & SF_NO_WRITES)) {
+    if (ro) return R.error('ERR Can not execute a script with write flag using *_ro command.');
+    if (!enoughGoodReplicas(engine)) return R.error(NOREPLICAS_ERROR);
+  }
   // no-writes implies allow-oom.
   if (engine.evictor.oomAtCommandStart && engine.config.getInt('maxmemory') > 0 && !(flags & (SF_ALLOW_OOM | SF_NO_WRITES))) {
     return R.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
@@ -117,7 +120,11 @@ function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
       if (denied) return refuse(cmd, '-' + denied.v, `ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
       const write = cmd.flags.has('write');
       if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return refuse(cmd, 'Write commands are not allowed from read-only scripts.');
-      if (write) run.writeDirty = true;
+      if (write && !run.writeDirty) {
+        // Until the script wrote, a write may still be refused (after, it cannot stop half-way).
+        if (!enoughGoodReplicas(engine)) return refuse(cmd, '-' + NOREPLICAS_ERROR);
+        run.writeDirty = true;
+      }
       let reply: Reply;
       if (!cmd.run) {
         reply = Err.notImplemented(cmd.fullname).reply;
@@ -181,7 +188,10 @@ export class LuaRun {
     L.setStepHook(this.onStep, 100000);
     try {
       if (!this.task!.step()) return undefined;
-      return luaToReply(L, this.task!.result[0], run.resp);
+      const result = this.task!.result[0];
+      // An error table the script returns (say redis.pcall's) was counted when its command failed.
+      if (result instanceof LuaTable && typeof result.getStr('err') === 'string') this.noStats = ignoresStats(result);
+      return luaToReply(L, result, run.resp);
     } catch (e) {
       if (e instanceof ScriptKilled) {
         const s = L.cur[L.depth];
@@ -220,7 +230,7 @@ function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line
   let noStats = false;
   if (value instanceof LuaTable) {
     msg = errorMessage(L, value);
-    noStats = value.getStr('ignore_error_stats_update') === true;
+    noStats = ignoresStats(value);
   } else {
     let s: LuaValue;
     try {
@@ -234,6 +244,12 @@ function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line
   if (nul >= 0) msg = msg.slice(0, nul);
   const text = where ? `${msg} script: on ${where.source}:${where.line}.` : msg;
   return { reply: R.error(errorLine(text)), noStats };
+}
+
+/** luaExtractErrorInformation's ignore_err_stats_update: lua_toboolean of the field. */
+function ignoresStats(t: LuaTable): boolean {
+  const v = t.getStr('ignore_error_stats_update');
+  return v !== undefined && v !== false;
 }
 
 function array(env: LuaEnv, items: readonly Bytes[]): LuaTable {
