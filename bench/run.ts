@@ -20,6 +20,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { findOracle, freePort, startOracle } from '../conformance/targets/oracle.js';
+import { RawClient } from '../conformance/targets/raw-client.js';
 import { createServer } from '../src/index.js';
 import { benchClients, formatClientRows } from './clients.js';
 import { analyzeProfile, formatProfile } from './profile.js';
@@ -40,7 +41,28 @@ const WORKLOADS: Workload[] = [
   { name: 'set,get -P 32', args: ['-t', 'set,get', '-c', '50', '-n', String(N), '-P', '32'] },
   { name: 'set,get,incr,mset -P 16', args: ['-t', 'set,get,incr,mset', '-c', '50', '-n', String(N), '-P', '16'] },
   { name: 'publish to 50 subscribers', args: ['-c', '50', '-n', String(N / 4), '-P', '1', 'PUBLISH', 'bench', 'hello'], subscribers: 50 },
+  { name: 'EVAL redis.call SET -P 1', args: ['-c', '50', '-n', String(N / 2), '-P', '1', 'EVAL', "return redis.call('SET', KEYS[1], ARGV[1])", '1', 'k', 'v'] },
 ];
+
+/** A CPU-bound script (issue 8's second figure): a million additions and table stores, timed from request to reply. */
+const CPU_SCRIPT = 'local t = {} local s = 0 for i = 1, 1000000 do s = s + i t[i] = s end return #t';
+
+/** Milliseconds of the fastest of `runs` runs of CPU_SCRIPT (after one warm-up run). */
+async function cpuScript(port: number, runs: number): Promise<number> {
+  const c = await RawClient.connect(port);
+  try {
+    await c.send(['EVAL', CPU_SCRIPT, 0]);
+    let bestMs = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await c.send(['EVAL', CPU_SCRIPT, 0]);
+      bestMs = Math.min(bestMs, performance.now() - t0);
+    }
+    return bestMs;
+  } finally {
+    c.close();
+  }
+}
 
 /** Opens `n` subscribers of channel `bench`; resolves once all are subscribed, with a closer. */
 async function subscribe(port: number, n: number): Promise<() => void> {
@@ -173,7 +195,9 @@ async function main(): Promise<void> {
   console.log(`${cpus().length} CPUs, load average ${load}; best of ${runs} valkey-benchmark run(s) per workload, servers alternating\n`);
 
   const rows: { workload: string; test: string; mock: number; real: number }[] = [];
+  let cpu: { mock: number; real: number } | undefined;
   try {
+    if (!values.only || 'cpu script'.includes(values.only)) cpu = { real: await cpuScript(real.port, runs), mock: await cpuScript(mock.port, runs) };
     for (const w of workloads) {
       const m: Map<string, number>[] = [];
       const r: Map<string, number>[] = [];
@@ -198,6 +222,9 @@ async function main(): Promise<void> {
   console.log(`${pad('workload (-c 50 -n 200000)', 28)}${pad('test', 18)}${'mock req/s'.padStart(12)}${'real req/s'.padStart(12)}   mock/real`);
   for (const row of rows) {
     console.log(`${pad(row.workload, 28)}${pad(row.test, 18)}${num(row.mock)}${num(row.real)}   ${(row.mock / row.real).toFixed(2)}x`);
+  }
+  if (cpu) {
+    console.log(`\ncpu script (${CPU_SCRIPT}): mock ${cpu.mock.toFixed(1)} ms, real ${cpu.real.toFixed(1)} ms, ${(cpu.mock / cpu.real).toFixed(2)}x the real server's time`);
   }
 
   if (profileDir) {

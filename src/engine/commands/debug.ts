@@ -317,6 +317,7 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
   // Loading sees the real time of the load, not the command's snapshot.
   const r = loadSnapshot(engine, snap, { flush, merge }, engine.clock.now());
   if (r.duplicate) return crash(ctx); // "Duplicated key found in RDB file": Valkey panics
+  if (r.functionError !== undefined) throw Err.generic('Error trying to load the RDB dump, check server logs.');
   return R.ok;
 }
 

@@ -389,7 +389,9 @@ export const serverCommands: CommandGroup = {
   lastsave: (ctx) => R.int(ctx.engine.stats.lastSave),
 
   time(ctx) {
-    const us = Math.floor(ctx.engine.clock.nowUs());
+    // server.ustime is cached per execution unit: a script's commands see the script's start, EXEC's its own.
+    const run = ctx.client.script ? ctx.engine.scripting.running : null;
+    const us = run ? run.nowUs : ctx.inExec ? ctx.now * 1000 : Math.floor(ctx.engine.clock.nowUs());
     const s = Math.floor(us / 1e6);
     return R.array([R.bulk(String(s)), R.bulk(String(us - s * 1e6))]);
   },

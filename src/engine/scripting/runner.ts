@@ -43,6 +43,8 @@ export interface RunCtx {
   readonly caller: Client;
   readonly fake: Client;
   readonly now: number;
+  /** The same snapshot in microseconds (TIME inside the script). */
+  readonly nowUs: number;
   readonly eval: boolean;
   readonly readOnly: boolean;
   /** allow-oom: deny-oom commands run even over maxmemory (SCRIPT_ALLOW_OOM). */
@@ -269,9 +271,15 @@ export function newRun(ctx: Context, fake: Client, opts: RunOpts): RunCtx {
   fake.db = ctx.client.db;
   const declared = (opts.flags & SF_EVAL_COMPAT) === 0;
   return {
-    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, eval: opts.eval,
+    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, nowUs: usSnapshot(ctx), eval: opts.eval,
     readOnly: opts.ro || (declared && (opts.flags & SF_NO_WRITES) !== 0),
     allowOom: declared && (opts.flags & SF_ALLOW_OOM) !== 0,
     writeDirty: false, resp: 2, repl: 3, killed: false, start: ctx.engine.clock.now(), funcname: opts.funcname, timedOut: false,
   };
+}
+
+/** The caller's time snapshot in microseconds: the clock's, unless the snapshot is older (EVAL inside EXEC). */
+function usSnapshot(ctx: Context): number {
+  const us = Math.floor(ctx.engine.clock.nowUs());
+  return Math.floor(us / 1000) === ctx.now ? us : ctx.now * 1000;
 }
