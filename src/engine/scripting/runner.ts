@@ -131,6 +131,10 @@ function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
       if (!cmd.run) {
         reply = Err.notImplemented(cmd.fullname).reply;
       } else {
+        // The script client starts each command afresh (resetClient): no request bytes, its own reply and duration.
+        fake.duration = 0;
+        fake.requestBytes = 0;
+        fake.replyBytes = 0;
         const r = call(engine, fake, cmd, argv, run.now, true);
         reply = typeof r === 'symbol' ? R.error(`ERR internal error in valkey-double: '${cmd.fullname}' blocked inside a script`) : r;
       }
