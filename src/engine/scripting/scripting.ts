@@ -54,6 +54,8 @@ export class Scripting {
   private evalEnvCache: LuaEnv | undefined;
   private funcEnvCache: LuaEnv | undefined;
   readonly scripts = new Map<string, EvalScript>();
+  /** The sha of each cached body: EVAL of a cached script skips hashing it again. */
+  private readonly shaOfBody = new Map<Bytes, string>();
   /** EVAL-loaded shas, oldest first. */
   private readonly lru = new Map<string, true>();
   readonly libraries = new Map<string, Library>();
@@ -85,6 +87,7 @@ export class Scripting {
   /** SCRIPT FLUSH: every cached script goes, and the EVAL Lua environment is rebuilt. */
   flushScripts(): void {
     this.scripts.clear();
+    this.shaOfBody.clear();
     this.lru.clear();
     this.evalEnvCache = undefined;
   }
@@ -119,12 +122,14 @@ export class Scripting {
       while (this.lru.size >= LRU_LIST_LENGTH) {
         const oldest = this.lru.keys().next().value as string;
         this.lru.delete(oldest);
+        this.shaOfBody.delete(this.scripts.get(oldest)!.body);
         this.scripts.delete(oldest);
         this.evictedScripts++;
       }
       this.lru.set(sha, true);
     }
     this.scripts.set(sha, { body, fn, flags, lru: !fromLoad });
+    this.shaOfBody.set(body, sha);
     return sha;
   }
 
@@ -134,7 +139,7 @@ export class Scripting {
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR value is not an integer or out of range');
     let sha: string;
     if (evalsha) sha = argv[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase());
-    else sha = sha1hex(argv[1]!);
+    else sha = this.shaOfBody.get(argv[1]!) ?? sha1hex(argv[1]!);
     let es = this.scripts.get(sha);
     if (!es) {
       if (evalsha) throw noScript();
