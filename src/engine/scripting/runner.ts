@@ -274,16 +274,16 @@ export interface RunOpts {
 export function newRun(ctx: Context, fake: Client, opts: RunOpts): RunCtx {
   fake.db = ctx.client.db;
   const declared = (opts.flags & SF_EVAL_COMPAT) === 0;
+  const us = Math.floor(ctx.engine.clock.nowUs());
+  const start = Math.floor(us / 1000);
   return {
-    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, nowUs: usSnapshot(ctx), eval: opts.eval,
+    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now,
+    // The caller's snapshot in microseconds: the clock's, unless the snapshot is older (EVAL inside EXEC).
+    nowUs: start === ctx.now ? us : ctx.now * 1000,
+    eval: opts.eval,
     readOnly: opts.ro || (declared && (opts.flags & SF_NO_WRITES) !== 0),
     allowOom: declared && (opts.flags & SF_ALLOW_OOM) !== 0,
-    writeDirty: false, resp: 2, repl: 3, killed: false, start: ctx.engine.clock.now(), funcname: opts.funcname, timedOut: false,
+    writeDirty: false, resp: 2, repl: 3, killed: false, start, funcname: opts.funcname, timedOut: false,
   };
 }
 
-/** The caller's time snapshot in microseconds: the clock's, unless the snapshot is older (EVAL inside EXEC). */
-function usSnapshot(ctx: Context): number {
-  const us = Math.floor(ctx.engine.clock.nowUs());
-  return Math.floor(us / 1000) === ctx.now ? us : ctx.now * 1000;
-}
