@@ -71,10 +71,14 @@ export class CommandLog {
   }
 
   private pushIfNeeded(type: CommandLogType, client: Client, caller: Client, argv: readonly Bytes[], value: number, nowMs: number): void {
-    if (!this.enabled(type)) return;
-    const [threshold, maxLenName] = CONFIG[type];
+    // enabled(type), reading each setting once.
+    const [thresholdName, maxLenName] = CONFIG[type];
+    const threshold = this.config.getInt(thresholdName);
+    if (threshold < 0) return;
+    const maxLen = this.config.getInt(maxLenName);
+    if (maxLen === 0) return;
     const list = this.entries[type];
-    if (value >= this.config.getInt(threshold)) {
+    if (value >= threshold) {
       list.unshift({
         id: this.nextId[type]++,
         time: Math.floor(nowMs / 1000),
@@ -84,7 +88,6 @@ export class CommandLog {
         name: caller.name,
       });
     }
-    const maxLen = this.config.getInt(maxLenName);
     if (list.length > maxLen) list.length = maxLen;
   }
 
