@@ -60,7 +60,7 @@ export class LuaTable implements Identity {
   readonly hid: number;
   metatable: LuaTable | undefined = undefined;
   readonly = false;
-  /** Array part, slots 1..arr.length. */
+  /** Array part, slots 1..arr.length (nil slots are undefined or holes). */
   arr: unknown[] = [];
   /** Hash part; `dummy` stands for the shared empty node of size 1. */
   private dummy = true;
@@ -74,7 +74,7 @@ export class LuaTable implements Identity {
 
   constructor(readonly ctx: TableContext, narray = 0, nhash = 0) {
     this.hid = ctx.newId();
-    if (narray > 0) this.arr = new Array<unknown>(narray).fill(undefined);
+    if (narray > 0) this.arr = new Array<unknown>(narray);
     if (nhash > 0) this.setNodeVector(nhash);
   }
 
@@ -202,7 +202,15 @@ export class LuaTable implements Identity {
     const oldkeys = this.keys, oldvals = this.vals, olddummy = this.dummy;
     const oldhsize = olddummy ? 0 : oldkeys.length;
     if (nasize > oldasize) {
-      for (let i = oldasize; i < nasize; i++) this.arr.push(undefined);
+      // Empty slots stay holes (they read as nil): an array part of numbers keeps V8's unboxed
+      // double elements, and no slot is written twice (pushing slot by slot is several times slower).
+      const old = this.arr;
+      const grown = new Array<unknown>(nasize);
+      for (let i = 0; i < oldasize; i++) {
+        const v = old[i];
+        if (v !== undefined) grown[i] = v;
+      }
+      this.arr = grown;
     }
     this.setNodeVector(nhsize);
     if (nasize < oldasize) {
