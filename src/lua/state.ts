@@ -382,8 +382,8 @@ export class LuaState implements TableContext {
       if (o instanceof LuaTable) {
         if (o.readonly) this.rtError('Attempt to modify a readonly table', s);
         const mt = o.metatable;
-        const old = o.get(k);
-        if (old !== undefined || !mt || (tm = mt.getStr('__newindex') as LuaValue) === undefined) {
+        // Without a metatable the old value does not matter: no lookup.
+        if (!mt || o.get(k) !== undefined || (tm = mt.getStr('__newindex') as LuaValue) === undefined) {
           try { o.set(k, v); } catch (e) { if (e instanceof TableError) this.rtError(e.message, s); throw e; }
           return;
         }
