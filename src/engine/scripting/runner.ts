@@ -200,8 +200,11 @@ export class LuaRun {
       return luaToReply(L, result, run.resp);
     } catch (e) {
       if (e instanceof ScriptKilled) {
+        // luaMaskCountHook's error carries the line running when the hook fired: here the loop's (or the last call's).
         const s = L.cur[L.depth];
-        const where = s && s.line >= 0 ? ` script: on @${s.chunk}:${s.line}.` : '';
+        const line = L.hookLine >= 0 ? L.hookLine : s ? s.line : -1;
+        const chunk = run.eval ? 'user_script' : 'user_function';
+        const where = line >= 0 ? ` script: on @${chunk}:${line}.` : '';
         return R.error(`ERR ${e.message}${where}`);
       }
       if (!(e instanceof LuaError)) throw e;
