@@ -66,6 +66,7 @@ const WORKLOADS: Workload[] = [
     args: ['-c', '50', '-n', String(N / 4), '-r', '50', '-P', '1', 'XREADGROUP', 'GROUP', 'g', 'c__rand_int__', 'COUNT', '1', 'STREAMS', 'benchs', '>'],
     setup: streamWithGroup(N / 4),
   },
+  { name: 'EVAL redis.call SET -P 1', args: ['-c', '50', '-n', String(N / 2), '-P', '1', 'EVAL', "return redis.call('SET', KEYS[1], ARGV[1])", '1', 'k', 'v'] },
 ];
 
 /** Runs a workload's setup commands, pipelined, and waits for every reply. */
@@ -75,6 +76,26 @@ async function runSetup(port: number, cmds: string[][]): Promise<void> {
     const replies = await c.sendRawMany(Buffer.concat(cmds.map(encodeCommand)), cmds.length);
     const bad = replies.find((r) => r.value.type === 'error');
     if (bad) throw new Error(`bench setup failed: ${bad.raw}`);
+  } finally {
+    c.close();
+  }
+}
+
+/** A CPU-bound script (issue 8's second figure): a million additions and table stores, timed from request to reply. */
+const CPU_SCRIPT = 'local t = {} local s = 0 for i = 1, 1000000 do s = s + i t[i] = s end return #t';
+
+/** Milliseconds of the fastest of `runs` runs of CPU_SCRIPT (after one warm-up run). */
+async function cpuScript(port: number, runs: number): Promise<number> {
+  const c = await RawClient.connect(port);
+  try {
+    await c.send(['EVAL', CPU_SCRIPT, 0]);
+    let bestMs = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await c.send(['EVAL', CPU_SCRIPT, 0]);
+      bestMs = Math.min(bestMs, performance.now() - t0);
+    }
+    return bestMs;
   } finally {
     c.close();
   }
@@ -295,7 +316,9 @@ async function main(): Promise<void> {
   console.log(`${cpus().length} CPUs, load average ${load}; best of ${runs} valkey-benchmark run(s) per workload, servers alternating\n`);
 
   const rows: { workload: string; test: string; mock: number; real: number }[] = [];
+  let cpu: { mock: number; real: number } | undefined;
   try {
+    if (!values.only || 'cpu script'.includes(values.only)) cpu = { real: await cpuScript(real.port, runs), mock: await cpuScript(mock.port, runs) };
     for (const w of workloads) {
       const m: Map<string, number>[] = [];
       const r: Map<string, number>[] = [];
@@ -328,6 +351,9 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`${pad(row.workload, 28)}${pad(row.test, 18)}${num(row.mock)}${num(row.real)}   ${(row.mock / row.real).toFixed(2)}x`);
+  }
+  if (cpu) {
+    console.log(`\ncpu script (${CPU_SCRIPT}): mock ${cpu.mock.toFixed(1)} ms, real ${cpu.real.toFixed(1)} ms, ${(cpu.mock / cpu.real).toFixed(2)}x the real server's time`);
   }
 
   if (profileDir) {

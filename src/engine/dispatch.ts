@@ -7,7 +7,7 @@ import { R, encode, encodedLength, type Bytes, type ErrorReply, type Reply } fro
 import { requestLength } from './commandlog.js';
 import { OOM_ERROR } from './eviction.js';
 import { MISCONF_ERROR } from './persistence.js';
-import { SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
+import { SF_ALLOW_OOM, SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
 import { parseShebang } from './scripting/scripting.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
@@ -87,9 +87,14 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
+  // Not while a busy script runs (isInsideYieldingLongCommand); the verdict is kept for the scripts this command runs.
   // A replica leaves eviction to its primary (replica-ignore-maxmemory).
-  const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
-  if (evicting && !engine.evictor.perform(now) && denyOom(client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  if (!engine.scripting.running) {
+    const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
+    const oom = evicting && !engine.evictor.perform(now);
+    if (oom && denyOom(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+    engine.evictor.oomAtCommandStart = oom;
+  }
   // writeCommandsDeniedByDiskError: writes (and PING) are refused while the last background save stays failed.
   if (engine.persistence.deniesWrites && (writing() || cmd.fullname === 'ping')) return reject(engine, client, cmd, R.error(MISCONF_ERROR));
   // min-replicas-to-write: a primary without enough good replicas refuses writes.
@@ -147,9 +152,13 @@ function isWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readon
   });
 }
 
-/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
-function denyOom(client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
-  return anyToRun(client, cmd, argv, (c) => c.flags.has('denyoom'));
+/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command); a script's declared flags decide for it. */
+function denyOom(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  return anyToRun(client, cmd, argv, (c, a) => {
+    const declared = scriptDeclaredFlags(engine, c, a);
+    if (declared !== undefined) return (declared & (SF_ALLOW_OOM | SF_NO_WRITES)) === 0;
+    return c.flags.has('denyoom');
+  });
 }
 
 /** is_denystale_command: not flagged stale, or EXEC of a queued command that is not. */
@@ -251,9 +260,10 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
     if (keys.length) engine.tracking.rememberKeys(tracker, keys);
   }
-  if (reply !== BLOCKED && reply.t === 'error' && !ctx.noErrorStats) {
+  // An error the script already counted (ignore_error_stats_update) still fails the command.
+  if (reply !== BLOCKED && reply.t === 'error') {
     cmd.stats.failed++;
-    countError(engine, reply.v);
+    if (!ctx.noErrorStats) countError(engine, reply.v);
   }
   const duration = engine.clock.nowUs() - started;
   client.duration += duration;

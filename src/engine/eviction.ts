@@ -44,6 +44,12 @@ export class Evictor {
   private nextDb = 0;
   /** Per-entry cached MEMORY USAGE, dropped when the key is modified. */
   private readonly cache = new WeakMap<Entry, number>();
+  /**
+   * server.pre_command_oom_state: whether memory was over the limit when the
+   * current command started (processCommand). A script's first deny-oom
+   * command is refused on it, not on memory the script itself allocated.
+   */
+  oomAtCommandStart = false;
 
   /** maxmemory, kept current by CONFIG SET (read before every command). */
   private readonly limit: { maxmemory: number };

@@ -3,6 +3,7 @@
  * genValkeyInfoString). Counters come from the engine; values that only a
  * real process has (memory, CPU, event loop) are plausible estimates.
  */
+import { scriptingMemory } from './scripting/memory.js';
 import { release, totalmem, type as osType } from 'node:os';
 import type { Bytes } from '../protocol/index.js';
 import type { Context } from './context.js';
@@ -211,8 +212,9 @@ const SECTIONS: Section[] = [
       const rss = e.process.rss?.() ?? Math.round(m.used * 7.5);
       const maxmemory = Number(e.config.get('maxmemory'));
       const sys = safeTotalMem();
-      const lua = 33792;
-      const functions = 35840;
+      const sm = scriptingMemory(e.scripting);
+      const lua = sm.vmEval;
+      const functions = sm.vmFunctions;
       const pct = (a: number, b: number) => fixed2(b ? (a / b) * 100 : 0);
       return [
         `used_memory:${m.used}`,
@@ -235,16 +237,16 @@ const SECTIONS: Section[] = [
         `used_memory_lua:${lua}`,
         `used_memory_vm_eval:${lua}`,
         `used_memory_lua_human:${bytesToHuman(lua)}`,
-        'used_memory_scripts_eval:0',
+        `used_memory_scripts_eval:${sm.scriptsEval}`,
         `number_of_cached_scripts:${e.scripting.scripts.size}`,
         `number_of_functions:${e.scripting.functions.size}`,
         `number_of_libraries:${e.scripting.libraries.size}`,
         `used_memory_vm_functions:${functions}`,
         `used_memory_vm_total:${lua + functions}`,
         `used_memory_vm_total_human:${bytesToHuman(lua + functions)}`,
-        'used_memory_functions:328',
-        'used_memory_scripts:328',
-        'used_memory_scripts_human:328B',
+        `used_memory_functions:${sm.functions}`,
+        `used_memory_scripts:${sm.scriptsEval + sm.functions}`,
+        `used_memory_scripts_human:${bytesToHuman(sm.scriptsEval + sm.functions)}`,
         `maxmemory:${maxmemory}`,
         `maxmemory_human:${bytesToHuman(maxmemory)}`,
         `maxmemory_policy:${e.config.get('maxmemory-policy')}`,

@@ -317,6 +317,7 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
     throw Err.generic('Error trying to load the RDB dump, check server logs.');
   }
   if (r.duplicate) return crash(ctx); // "Duplicated key found in RDB file": Valkey panics
+  if (r.functionError !== undefined) throw Err.generic('Error trying to load the RDB dump, check server logs.');
   return R.ok;
 }
 

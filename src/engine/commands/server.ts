@@ -4,6 +4,7 @@
  * container lives in introspection.ts.
  */
 import { replicaof, roleReply } from '../replication/info.js';
+import { scriptingMemory } from '../scripting/memory.js';
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
@@ -110,7 +111,8 @@ function kvstoreMem(n: number): number {
 function memoryStats(ctx: Context): Reply {
   const engine = ctx.engine;
   const m = estimateMemory(engine);
-  const caches = 184 + 328;
+  const sm = scriptingMemory(engine.scripting);
+  const caches = sm.scriptsEval + sm.functions;
   const dbs: [Reply, Reply][] = [];
   let dbOverhead = 0;
   let lut = 0;
@@ -145,8 +147,8 @@ function memoryStats(ctx: Context): Reply {
     f('cluster.slot_import', R.int(0)),
     f('cluster.slot_export', R.int(0)),
     f('aof.buffer', R.int(0)),
-    f('lua.caches', R.int(184)),
-    f('functions.caches', R.int(328)),
+    f('lua.caches', R.int(sm.scriptsEval)),
+    f('functions.caches', R.int(sm.functions)),
     ...dbs,
     f('overhead.db.hashtable.lut', R.int(lut)),
     f('overhead.db.hashtable.rehashing', R.int(0)),
@@ -391,7 +393,9 @@ export const serverCommands: CommandGroup = {
   lastsave: (ctx) => R.int(ctx.engine.stats.lastSave),
 
   time(ctx) {
-    const us = Math.floor(ctx.engine.clock.nowUs());
+    // server.ustime is cached per execution unit: a script's commands see the script's start, EXEC's its own.
+    const run = ctx.client.script ? ctx.engine.scripting.running : null;
+    const us = run ? run.nowUs : ctx.inExec ? ctx.now * 1000 : Math.floor(ctx.engine.clock.nowUs());
     const s = Math.floor(us / 1e6);
     return R.array([R.bulk(String(s)), R.bulk(String(us - s * 1e6))]);
   },

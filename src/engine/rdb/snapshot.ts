@@ -6,9 +6,12 @@
  * a quicklist that fits turns into a listpack, a set of integers into an
  * intset, and so on. Key expiry and hash-field TTLs are kept; as on a primary,
  * keys (and hash fields) already expired at load time are dropped.
+ *
+ * The function libraries travel as their code, as RDB_OPCODE_FUNCTION2 does.
  */
 import type { Bytes } from '../../protocol/index.js';
 import type { Engine } from '../engine.js';
+import { CommandError } from '../errors.js';
 import type { Entry, ValueType } from '../keyspace/keyspace.js';
 import { lfuCounter, lfuDecay, lfuInit } from '../keyspace/lfu.js';
 import type { HashValue } from '../types/hash.js';
@@ -34,6 +37,8 @@ export interface SavedKey {
 export interface Snapshot {
   /** Per database number, its keys (databases without keys are absent). */
   readonly dbs: ReadonlyMap<number, readonly SavedKey[]>;
+  /** The function libraries' code (RDB_OPCODE_FUNCTION2), saved before the keys. */
+  readonly functions?: readonly Bytes[];
 }
 
 /** rdbLoadObject's conversion limits, from the configuration now in force. */
@@ -70,7 +75,7 @@ export function takeSnapshot(engine: Engine, now: number): Snapshot {
     }
     dbs.set(db.id, keys);
   }
-  return { dbs };
+  return { dbs, functions: [...engine.scripting.libraries.values()].map((l) => l.code) };
 }
 
 function lfuOf(engine: Engine, e: Entry, now: number): number {
@@ -90,6 +95,8 @@ export interface LoadResult {
   loaded: number;
   expired: number;
   duplicate?: { db: number; key: Bytes };
+  /** A library failed to load (rdbFunctionLoad): the load stops there. */
+  functionError?: string;
 }
 
 /**
@@ -97,6 +104,16 @@ export interface LoadResult {
  * fatal error in Valkey: it is reported before anything changes.
  */
 export function loadSnapshot(engine: Engine, snap: Snapshot, opts: LoadOptions, now: number): LoadResult {
+  // emptyData takes the functions too; libraries come first in the file, and one that exists fails the load unless MERGE.
+  if (opts.flush) engine.scripting.flushFunctions();
+  for (const code of snap.functions ?? []) {
+    try {
+      engine.scripting.loadLibrary(code, opts.merge);
+    } catch (e) {
+      if (e instanceof CommandError) return { loaded: 0, expired: 0, functionError: e.reply.v };
+      throw e;
+    }
+  }
   if (!opts.flush && !opts.merge) {
     for (const [id, keys] of snap.dbs) {
       const db = engine.db(id);
