@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,26 @@ function run(args: string[]): Cli {
   child.stderr!.on('data', (d: Buffer) => (cli.stderr += d.toString()));
   running.push(cli);
   return cli;
+}
+
+/** A base port whose next `n` ports can all be listened on (checked by listening), in 20000–32000. */
+async function consecutiveFreePorts(n: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - n));
+    const servers: Server[] = [];
+    try {
+      for (let i = 0; i < n; i++) {
+        const srv = createNetServer();
+        await new Promise<void>((resolve, reject) => { srv.once('error', reject); srv.listen(base + i, '127.0.0.1', () => resolve()); });
+        servers.push(srv);
+      }
+      return base;
+    } catch {
+      // taken: try another base
+    } finally {
+      await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+    }
+  }
 }
 
 async function until(cli: Cli, re: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
@@ -173,16 +194,22 @@ describe('npx valkey-double', () => {
 
 describe('npx valkey-double cluster', () => {
   test('serves the nodes on consecutive ports from the base port, primaries first, and stops on SIGTERM', async () => {
-    // Six consecutive free ports: find a base whose next five are free too.
+    // Six consecutive ports, below the ephemeral range so that other tests' client sockets do not take one
+    // between the check and the CLI's listen; a base taken anyway (EADDRINUSE) is tried again with another.
     let base = 0;
-    for (let tries = 0; tries < 20 && base === 0; tries++) {
-      const p = await freePort();
-      if (p + 5 > 65535) continue;
-      const free = await Promise.all([1, 2, 3, 4, 5].map((i) => TestClient.connect(p + i).then((c) => { c.close(); return false; }, () => true)));
-      if (free.every(Boolean)) base = p;
+    let cli: Cli | undefined;
+    for (let tries = 0; tries < 8 && !cli; tries++) {
+      base = await consecutiveFreePorts(6);
+      const attempt = run(['cluster', '--primaries', '3', '--replicas-per-primary', '1', '--base-port', String(base)]);
+      try {
+        await until(attempt, /cluster of 6 nodes serving/);
+        cli = attempt;
+      } catch (e) {
+        attempt.child.kill('SIGKILL');
+        if (!/EADDRINUSE/.test(attempt.stderr)) throw e;
+      }
     }
-    const cli = run(['cluster', '--primaries', '3', '--replicas-per-primary', '1', '--base-port', String(base)]);
-    await until(cli, /cluster of 6 nodes serving/);
+    if (!cli) throw new Error('no six consecutive free ports found');
     const lines = cli.stdout.trim().split('\n').slice(0, 6);
     expect(lines.map((l) => l.split(' ')[0])).toEqual([0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${base + i}`));
     expect(lines.map((l) => l.split(' ')[2])).toEqual(['primary', 'primary', 'primary', 'replica', 'replica', 'replica']);
