@@ -13,6 +13,7 @@ import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Group, NodeView, Topology, type RoleChanges, type TopologyNode } from './topology.js';
 import { createAssignment } from './slots.js';
 import { redirectBlockedClients } from '../engine/cluster-routing.js';
+import { InProcessReplication } from './replication.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
   /** Primaries (default 3). */
@@ -46,7 +47,12 @@ export interface ClusterOptions<C extends Clock = Clock> {
    * (thousands of nodes) are built this way.
    */
   listen?: boolean;
-  /** Data replication between the nodes' engines (default none: see ReplicationLink). */
+  /**
+   * Data replication between the nodes' engines: by default every replica
+   * follows its primary in process (InProcessReplication, immediate delivery);
+   * NO_REPLICATION for none. With `listen: false` the default is none (a
+   * link would make every node's engine at once).
+   */
   replication?: ReplicationLink;
 }
 
@@ -61,6 +67,10 @@ export interface ReplicationLink {
   attach(replica: ClusterNodeHandle, primary: ClusterNodeHandle): void;
   /** `replica`'s engine stops following its primary. */
   detach(replica: ClusterNodeHandle): void;
+  /** The link is down (a node was killed): `replica` keeps its primary but receives nothing until attach(). */
+  suspend?(replica: ClusterNodeHandle): void;
+  /** A manual failover: `replica` applies everything its primary sent before it is promoted. */
+  catchUp?(replica: ClusterNodeHandle): void;
 }
 
 export const NO_REPLICATION: ReplicationLink = { attach: () => {}, detach: () => {} };
@@ -158,7 +168,7 @@ function makeClock<C extends Clock>(c: ClusterOptions<C>['clock']): Clock {
   return c;
 }
 
-/** Until replication is wired in, a node of a shard with replicas reports offset 1 (0 would hide its replicas from CLUSTER SLOTS). */
+/** Without data replication, a node of a shard with replicas reports offset 1 (0 would hide its replicas from CLUSTER SLOTS). */
 function defaultOffset(n: TopologyNode): number {
   return n.primary || n.replicas.length > 0 ? 1 : 0;
 }
@@ -213,7 +223,7 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
     node.host = {
       requireFullCoverage: () => engine.config.getBool('cluster-require-full-coverage'),
       allowReplicaMigration: () => engine.config.getBool('cluster-allow-replica-migration'),
-      replicationOffset: () => defaultOffset(node),
+      replicationOffset: () => (cluster.replication === NO_REPLICATION ? defaultOffset(node) : engine.repl.prop.offset),
       hostname: () => engine.config.get('cluster-announce-hostname'),
     };
     engine.cluster = new NodeView(node, cluster.roles);
@@ -253,7 +263,8 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
     throw e;
   }
   if (created) buildAsCreated(topology, members.map((m) => m.node), perPrimary, cluster.roles);
-  if (opts.replication) cluster.replication = opts.replication;
+  const replication = opts.replication ?? (listen ? new InProcessReplication() : NO_REPLICATION);
+  if (replication !== NO_REPLICATION) cluster.replication = replication;
   // Clients blocked on keys whose slot moved away get MOVED (or CLUSTERDOWN), as Valkey's cron gives them.
   const byNode = new Map(members.map((m) => [m.node, m]));
   topology.onChange = (g) => {

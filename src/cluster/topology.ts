@@ -404,7 +404,10 @@ export class NodeView implements ClusterHooks {
     const t = me.topology;
     if (me.primary) this.roles.detach(me);
     t.setPrimary(me, null);
-    for (const r of [...me.replicas]) t.setPrimary(r, null);
+    for (const r of [...me.replicas]) {
+      this.roles.detach(r);
+      t.setPrimary(r, null);
+    }
     me.migrating.clear();
     me.importing.clear();
     me.blacklist.clear();
