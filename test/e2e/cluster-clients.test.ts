@@ -11,7 +11,7 @@ import { Cluster as IoValkeyCluster } from 'iovalkey';
 import { createCluster as createRedisCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findOracle } from '../../conformance/targets/oracle.js';
-import { createCluster, keyHashSlot, type ValkeyCluster } from '../../src/index.js';
+import { createCluster, keyHashSlot, type InProcessReplication, type ValkeyCluster } from '../../src/index.js';
 
 const run = promisify(execFile);
 
@@ -21,9 +21,9 @@ function ownerPort(c: ValkeyCluster, key: string): number {
   return c.nodes.find((n) => n.slots.some(([a, b]) => slot >= a && slot <= b))!.port;
 }
 
-/** How many keys each node holds in database 0. */
+/** How many keys each primary holds in database 0. */
 function keysPerNode(c: ValkeyCluster): Record<number, number> {
-  return Object.fromEntries(c.nodes.map((n) => [n.port, n.server.engine.db(0).size]));
+  return Object.fromEntries(c.nodes.filter((n) => n.role === 'primary').map((n) => [n.port, n.server.engine.db(0).size]));
 }
 
 describe('cluster clients against createCluster', () => {
@@ -45,6 +45,8 @@ describe('cluster clients against createCluster', () => {
         const perNode = keysPerNode(cluster);
         for (const k of keys) expect(cluster.node(ownerPort(cluster, k))!.server.engine.db(0).size).toBeGreaterThan(0);
         expect(Object.values(perNode).reduce((a, b) => a + b, 0)).toBe(keys.length);
+        // Every replica holds what its primary holds (replication is immediate by default).
+        for (const r of cluster.nodes.filter((n) => n.role === 'replica')) expect(r.server.engine.db(0).size).toBe(perNode[cluster.node(r.primaryId!)!.port]);
 
         // Move the slot of "moving" from its owner to another primary by hand (SETSLOT NODE everywhere, as valkey-cli does).
         const key = 'moving';
@@ -121,11 +123,17 @@ describe('cluster clients against createCluster', () => {
     const client = new Cluster([{ host: first.host, port: first.port }], { scaleReads: 'slave' });
     try {
       await client.set('r', '1');
-      // No data replication yet: put the value on the replica of its shard to see the read was served there.
+      // The replica holds the written value (data replication): the read is served there.
+      expect(await client.get('r')).toBe('1');
       const owner = cluster.node(ownerPort(cluster, 'r'))!;
       const replica = cluster.nodes.find((n) => n.primaryId === owner.id)!;
-      replica.server.engine.db(0).set('r', 'string', 'from-replica', Date.now());
-      expect(await client.get('r')).toBe('from-replica');
+      // With the replica's link held back, a new write is not seen there yet: the read really went to the replica.
+      const link = (cluster.replication as InProcessReplication).linkOf(replica.id)!;
+      link.pause();
+      await client.set('r', '2');
+      expect(await client.get('r')).toBe('1');
+      link.resume();
+      expect(await client.get('r')).toBe('2');
       const clients = [...replica.server.engine.clients.values()];
       expect(clients.some((c) => c.readonly)).toBe(true);
     } finally {
