@@ -14,6 +14,7 @@ import { Group, NodeView, Topology, type RoleChanges, type TopologyNode } from '
 import { createAssignment } from './slots.js';
 import { redirectBlockedClients } from '../engine/cluster-routing.js';
 import { InProcessReplication } from './replication.js';
+import { Failover } from './failover.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
   /** Primaries (default 3). */
@@ -96,13 +97,49 @@ export class ValkeyCluster<C extends Clock = Clock> {
   readonly roles: RoleChanges = {
     attach: (r, p) => this.link.attach(this.handle(r), this.handle(p)),
     detach: (r) => this.link.detach(this.handle(r)),
+    failover: (r, mode) => this.failover.replacePrimary(r, mode),
   };
+  private readonly failover: Failover;
 
   constructor(
     readonly clock: C,
     readonly topology: Topology,
     private readonly members: readonly Member[],
-  ) {}
+  ) {
+    const server = (n: TopologyNode) => this.members.find((m) => m.node === n)!.server;
+    this.failover = new Failover({
+      clock,
+      roles: this.roles,
+      suspend: (r) => this.link.suspend?.(this.handle(r)),
+      catchUp: (r) => this.link.catchUp?.(this.handle(r)),
+      nodeTimeout: (n) => server(n).engine.config.getInt('cluster-node-timeout'),
+      crash: (n) => server(n).crash(),
+      restart: async (n) => {
+        await server(n).restart();
+      },
+    });
+  }
+
+  /**
+   * Kills a node (by id or port): its port refuses connections, its clients
+   * are reset, its replication links go down. After cluster-node-timeout on
+   * the cluster's clock the other nodes flag it `fail?` then `fail`; a failed
+   * primary's replica is promoted 500 ms later (see src/cluster/failover.ts).
+   */
+  async killNode(idOrPort: string | number): Promise<void> {
+    await this.failover.kill(this.memberOf(idOrPort).node);
+  }
+
+  /** Brings a killed node back on its port: an old primary whose slots were taken returns as a replica of the new primary. */
+  async restartNode(idOrPort: string | number): Promise<void> {
+    await this.failover.restart(this.memberOf(idOrPort).node);
+  }
+
+  private memberOf(idOrPort: string | number): Member {
+    const m = this.members.find((x) => x.node.id === idOrPort || x.node.port === idOrPort);
+    if (!m) throw new Error(`no node ${idOrPort}`);
+    return m;
+  }
 
   /**
    * The replication link (see ReplicationLink). Setting it attaches every
@@ -157,6 +194,7 @@ export class ValkeyCluster<C extends Clock = Clock> {
 
   /** Closes every node's server. Idempotent. */
   close(): Promise<void> {
+    this.failover.close();
     this.closing ??= Promise.all(this.members.map((m) => m.started?.close())).then(() => undefined);
     return this.closing;
   }

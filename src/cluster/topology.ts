@@ -35,6 +35,8 @@ export class TopologyNode implements ClusterNode {
   failed = false;
   noFailover = false;
   pingSent = 0;
+  /** Clock time the node was killed (ValkeyCluster.killNode), null while it runs. */
+  downSince: number | null = null;
   readonly migrating = new Map<number, TopologyNode>();
   readonly importing = new Map<number, TopologyNode>();
   /** Node ids FORGET put aside (clusterBlacklistAddNode), with their expiry (epoch ms). */
@@ -63,8 +65,12 @@ export class TopologyNode implements ClusterNode {
   }
 
   get pongReceived(): number {
-    // A peer answers every ping at once: its last pong is "now", to the millisecond.
-    return this.topology.clock.now();
+    // A peer answers every ping at once: its last pong is "now", to the millisecond (a killed one: when it died).
+    return this.downSince ?? this.topology.clock.now();
+  }
+
+  get connected(): boolean {
+    return this.downSince === null;
   }
 
   get replicationOffset(): number {
@@ -252,6 +258,8 @@ export interface RoleChanges {
   attach(replica: TopologyNode, primary: TopologyNode): void;
   /** `replica` stopped following its primary (it became a primary, or follows another next). */
   detach(replica: TopologyNode): void;
+  /** CLUSTER FAILOVER on `replica` (src/cluster/failover.ts). */
+  failover(replica: TopologyNode, mode: 'default' | 'force' | 'takeover'): void;
 }
 
 /** One node's view: what its engine sees as `engine.cluster`. */
@@ -418,6 +426,10 @@ export class NodeView implements ClusterHooks {
       me.id = t.rng.hex(40);
       me.shardId = t.rng.hex(40);
     }
+  }
+
+  failover(mode: 'default' | 'force' | 'takeover'): void {
+    this.roles.failover(this.node, mode);
   }
 
   setConfigEpoch(epoch: number): void {
