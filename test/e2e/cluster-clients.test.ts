@@ -178,3 +178,55 @@ describe('cluster clients against createCluster', () => {
     }
   }, 30_000);
 });
+
+describe('failover under an ioredis Cluster client', () => {
+  test('writes continue after killNode + clock advance; no acknowledged write is lost (immediate replication)', async () => {
+    const cluster = await createCluster({ primaries: 3, replicasPerPrimary: 1, clock: 'virtual' });
+    const first = cluster.nodes[1]!;
+    const client = new Cluster([{ host: first.host, port: first.port }], {
+      scaleReads: 'master',
+      clusterRetryStrategy: () => 20,
+      retryDelayOnFailover: 20,
+      retryDelayOnClusterDown: 20,
+      redisOptions: { maxRetriesPerRequest: 50, retryStrategy: () => 20 },
+    });
+    try {
+      const victim = cluster.nodes[0]!;
+      const heir = cluster.nodes.find((n) => n.primaryId === victim.id)!;
+      const acked: string[] = [];
+      let killed = false;
+      const writes = (async () => {
+        for (let i = 0; i < 60; i++) {
+          const k = `w:${i}`;
+          if ((await client.set(k, String(i)).catch(() => null)) === 'OK') acked.push(k);
+          if (i === 20) {
+            killed = true;
+            await cluster.killNode(victim.id);
+          }
+        }
+      })();
+      // The failover happens when the test moves the clock: node timeout, then the election delay.
+      while (!killed) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(cluster.node(heir.id)!.role).toBe('replica');
+      cluster.clock.advance(15_000);
+      cluster.clock.advance(500);
+      expect(cluster.node(heir.id)!.role).toBe('primary');
+      await writes;
+      expect(acked.length).toBeGreaterThan(40);
+      for (const k of acked) {
+        const owner = cluster.node(ownerPort(cluster, k))!;
+        expect(owner.id).not.toBe(victim.id);
+        expect(owner.server.engine.db(0).peek(k), k).toBeDefined();
+      }
+      for (const k of acked) expect(await client.get(k)).toBe(k.slice(2));
+      // The old primary comes back as a replica of its heir, with the data.
+      await cluster.restartNode(victim.id);
+      expect(cluster.node(victim.id)!.primaryId).toBe(heir.id);
+      expect(victim.server.engine.db(0).size).toBe(heir.server.engine.db(0).size);
+    } finally {
+      client.disconnect();
+      await cluster.close();
+    }
+  }, 30_000);
+});
