@@ -49,7 +49,7 @@ export class TopologyNode implements ClusterNode {
   constructor(
     readonly topology: Topology,
     public id: string,
-    public shardId: string,
+    shardId: string,
     readonly ip: string,
     readonly port: number,
     readonly cport: number,
@@ -58,6 +58,21 @@ export class TopologyNode implements ClusterNode {
     this.group = group ?? new Group(topology);
     this.group.add(this);
     this.joinedAt = topology.clock.now();
+    this.shardId = shardId;
+  }
+
+  private shard = '';
+  /** When the node joined its shard (a counter): SHARDS lists a shard's nodes in that order, as Valkey's shard lists. */
+  shardSeq = 0;
+
+  get shardId(): string {
+    return this.shard;
+  }
+
+  set shardId(v: string) {
+    if (v === this.shard) return;
+    this.shard = v;
+    this.shardSeq = this.topology.nextShardSeq++;
   }
 
   get hostname(): string {
@@ -161,6 +176,8 @@ export class Topology {
   onChange: ((g: Group) => void) | undefined;
   private readonly byAddr = new Map<string, TopologyNode>();
   readonly all: TopologyNode[] = [];
+  /** The next TopologyNode.shardSeq. */
+  nextShardSeq = 0;
 
   constructor(readonly clock: Clock, seed: number) {
     this.rng = new Rng(seed);
@@ -279,10 +296,9 @@ export class NodeView implements ClusterHooks {
     for (const n of this.node.group.nodes) {
       let list = m.get(n.shardId);
       if (!list) m.set(n.shardId, (list = []));
-      if (!n.primary) list.unshift(n);
-      else list.push(n);
+      list.push(n);
     }
-    return [...m.values()];
+    return [...m.values()].map((list) => list.sort((a, b) => a.shardSeq - b.shardSeq));
   }
 
   lookup(id: string): TopologyNode | undefined {

@@ -188,7 +188,7 @@ describe('failover under an ioredis Cluster client', () => {
       clusterRetryStrategy: () => 20,
       retryDelayOnFailover: 20,
       retryDelayOnClusterDown: 20,
-      redisOptions: { maxRetriesPerRequest: 50, retryStrategy: () => 20 },
+      redisOptions: { maxRetriesPerRequest: 50 },
     });
     try {
       const victim = cluster.nodes[0]!;
