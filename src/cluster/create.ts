@@ -14,6 +14,7 @@ import { Group, NodeView, Topology, type RoleChanges, type TopologyNode } from '
 import { createAssignment } from './slots.js';
 import { redirectBlockedClients } from '../engine/cluster-routing.js';
 import { InProcessReplication } from './replication.js';
+import { keyHashSlot } from '../engine/keyslot.js';
 import { Failover } from './failover.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
@@ -133,6 +134,11 @@ export class ValkeyCluster<C extends Clock = Clock> {
   /** Brings a killed node back on its port: an old primary whose slots were taken returns as a replica of the new primary. */
   async restartNode(idOrPort: string | number): Promise<void> {
     await this.failover.restart(this.memberOf(idOrPort).node);
+  }
+
+  /** Whether the node was killed and not restarted. */
+  isDown(n: TopologyNode): boolean {
+    return this.failover.isDown(n);
   }
 
   private memberOf(idOrPort: string | number): Member {
@@ -308,7 +314,16 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
   topology.onChange = (g) => {
     for (const n of g.nodes) {
       const engine = byNode.get(n)?.started?.engine;
-      if (engine?.cluster) redirectBlockedClients(engine, engine.cluster);
+      if (!engine?.cluster) continue;
+      redirectBlockedClients(engine, engine.cluster);
+      // Shard channels of slots no longer served by the node's shard are dropped (removeAllNotOwnedShardChannelSubscriptions).
+      engine.pubsub.dropShardChannels((ch) => g.slots[keyHashSlot(ch)] !== n.shardPrimary);
+    }
+  };
+  topology.onPublish = (from, channel, message, kind) => {
+    for (const n of from.group.nodes) {
+      if (n === from || cluster.isDown(n) || (kind === 'shard' && n.shardId !== from.shardId)) continue;
+      byNode.get(n)?.started?.engine.pubsub.publish(channel, message, kind);
     }
   };
   return cluster;

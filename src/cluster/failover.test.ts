@@ -3,6 +3,7 @@ import { createCluster, type ClusterNodeHandle, type ValkeyCluster } from './cre
 import type { Engine } from '../engine/index.js';
 import type { Reply } from '../protocol/index.js';
 import type { VirtualClock } from '../time/index.js';
+import { keyHashSlot } from '../engine/keyslot.js';
 
 /** Runs a command on a node's engine, as a fresh client would. */
 function run(engine: Engine, ...argv: string[]): Reply {
@@ -152,6 +153,44 @@ describe('killNode / restartNode', () => {
       c.clock.advance(20_000);
       expect(line(c.nodes[2]!.server.engine, p.id)[0]).toBe('master,fail?');
       expect(c.node(r.id)!.role).toBe('replica');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('Pub/Sub across the nodes', () => {
+  /** A client of `e` whose pushes are collected (as flat strings). */
+  const subscriber = (e: Engine) => {
+    const got: string[] = [];
+    const flat = (r: Reply): string => ('v' in r ? (Array.isArray(r.v) ? (r.v as Reply[]).map(flat).join(' ') : String(r.v)) : '');
+    const c = e.connect({ addr: '127.0.0.1:1', laddr: '127.0.0.1:2', fd: 9 }, { deliver: (r, push) => { if (push) got.push(flat(r)); }, close: () => {} });
+    return { got, run: (...argv: string[]) => e.execute(c, argv) as Reply };
+  };
+
+  test('SPUBLISH reaches the shard (replicas included), PUBLISH every node; a slot that moves away sunsubscribes', async () => {
+    const { c, p, r, other } = await threeByOne();
+    try {
+      // A channel of p's slots.
+      let ch = '';
+      for (let i = 0; !ch; i++) if (p.slots.some(([a, b]) => keyHashSlot(`ch${i}`) >= a && keyHashSlot(`ch${i}`) <= b)) ch = `ch${i}`;
+      const onReplica = subscriber(r.server.engine);
+      const onPrimary = subscriber(p.server.engine);
+      const elsewhere = subscriber(other.server.engine);
+      onReplica.run('SSUBSCRIBE', ch);
+      onPrimary.run('SSUBSCRIBE', ch);
+      elsewhere.run('SUBSCRIBE', 'news');
+      expect(run(p.server.engine, 'SPUBLISH', ch, 'hi')).toMatchObject({ v: 1 });
+      expect(onReplica.got).toContain(`smessage ${ch} hi`);
+      expect(onPrimary.got).toContain(`smessage ${ch} hi`);
+      expect(run(r.server.engine, 'PUBLISH', 'news', 'all')).toMatchObject({ v: 0 });
+      expect(elsewhere.got).toContain('message news all');
+      // The slot moves to another shard: its subscribers there are told.
+      const slot = keyHashSlot(ch);
+      for (const n of c.nodes) run(n.server.engine, 'CLUSTER', 'SETSLOT', String(slot), 'NODE', other.id);
+      expect(onPrimary.got).toContain(`sunsubscribe ${ch} 0`);
+      expect(onReplica.got).toContain(`sunsubscribe ${ch} 0`);
+      expect(p.server.engine.pubsub.shardChannels.size).toBe(0);
     } finally {
       await c.close();
     }

@@ -174,6 +174,8 @@ export class Topology {
   readonly rng: Rng;
   /** Called after the slot table or the roles of a group changed (the cluster layer redirects blocked clients). */
   onChange: ((g: Group) => void) | undefined;
+  /** A PUBLISH / SPUBLISH on `from`, for the cluster layer to deliver on the other nodes. */
+  onPublish: ((from: TopologyNode, channel: string, message: string, kind: 'channel' | 'shard') => void) | undefined;
   private readonly byAddr = new Map<string, TopologyNode>();
   readonly all: TopologyNode[] = [];
   /** The next TopologyNode.shardSeq. */
@@ -442,6 +444,10 @@ export class NodeView implements ClusterHooks {
       me.id = t.rng.hex(40);
       me.shardId = t.rng.hex(40);
     }
+  }
+
+  publish(channel: string, message: string, kind: 'channel' | 'shard'): void {
+    this.node.topology.onPublish?.(this.node, channel, message, kind);
   }
 
   failover(mode: 'default' | 'force' | 'takeover'): void {

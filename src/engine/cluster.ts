@@ -84,6 +84,8 @@ export interface ClusterHooks {
   /** RESET: forget every other node; HARD also new id and epochs 0. */
   reset(hard: boolean): void;
   setConfigEpoch(epoch: number): void;
+  /** PUBLISH (to every node) / SPUBLISH (to my shard's nodes) over the bus: delivered on the other nodes. */
+  publish(channel: string, message: string, kind: 'channel' | 'shard'): void;
   /** FAILOVER on myself, a replica (the handler checked it): promotion, epoch, slots, the old primary follows. */
   failover(mode: 'default' | 'force' | 'takeover'): void;
   /** BUMPEPOCH: true when the epoch was bumped ("BUMPED"), false ("STILL"). */
