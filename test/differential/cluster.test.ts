@@ -376,3 +376,47 @@ describe.skipIf(!bin)('cluster failover: valkey-double against a real 3×1 Valke
     }
   }, 60_000);
 });
+
+describe.skipIf(!bin)('cluster sharded Pub/Sub: valkey-double against a real 3×1 Valkey cluster', () => {
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 1 });
+
+  /** On one side: subscribers on P0 and R0, SPUBLISH / PUBLISH, then the slot moves to P1: what each subscriber receives. */
+  async function scenario(side: Side, resp: 2 | 3): Promise<string[]> {
+    const out: string[] = [];
+    const subs = { P0: await RawClient.connect(side.ports.P0!), R0: await RawClient.connect(side.ports.R0!), P2: await RawClient.connect(side.ports.P2!) };
+    const note = (who: string, r: { raw: string }) => out.push(`${who} ${subst(side, r.raw)}`);
+    try {
+      for (const c of Object.values(subs)) await c.send(['HELLO', String(resp)]);
+      const ch = `{${a0}}ch${resp}`;
+      note('P0', await subs.P0.send(['SSUBSCRIBE', ch]));
+      note('R0', await subs.R0.send(['SSUBSCRIBE', ch]));
+      note('P2', await subs.P2.send(['SSUBSCRIBE', ch]));
+      note('P2', await subs.P2.send(['SUBSCRIBE', 'news']));
+      const [pub] = await runSteps(side, [['P0', ['SPUBLISH', ch, 'hi']], ['R1', ['PUBLISH', 'news', 'all']]], resp).then((r) => [r.join('\n')]);
+      out.push(pub!);
+      note('P0', await subs.P0.read());
+      note('R0', await subs.R0.read());
+      note('P2', await subs.P2.read());
+      // The slot goes to P1 (SETSLOT NODE on the owner, then the new owner): its shard subscribers are told.
+      out.push(...await runSteps(side, [['P0', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P1}']], ['P1', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P1}']]], resp));
+      note('P0', await subs.P0.read());
+      note('R0', await subs.R0.read(5000));
+      // And back, for the next round.
+      out.push(...await runSteps(side, [['P1', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P0}']], ['P0', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P0}']]], resp));
+    } finally {
+      for (const c of Object.values(subs)) c.close();
+    }
+    return out;
+  }
+
+  test('SSUBSCRIBE routes by slot; SPUBLISH reaches the shard (its replica too), PUBLISH every node; a moved slot sends sunsubscribe', async () => {
+    const [real, ours] = pair.sides;
+    for (const resp of [2, 3] as const) {
+      const a = await scenario(real, resp);
+      const b = await scenario(ours, resp);
+      expect(b, `RESP${resp}`).toEqual(a);
+      // Let the real cluster's replicas see the slot back before the next round.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }, 60_000);
+});
