@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createCluster, type ClusterNodeHandle, type ValkeyCluster } from './create.js';
+import { InProcessReplication } from './replication.js';
 import type { Engine } from '../engine/index.js';
 import type { Reply } from '../protocol/index.js';
 import type { VirtualClock } from '../time/index.js';
@@ -98,6 +99,26 @@ describe('CLUSTER FAILOVER', () => {
         expect(text(run(r.server.engine, 'SET', key, 'w'))).toBe('OK');
         expect(p.server.engine.db(0).peek(key)).toBeDefined();
         expect(text(run(p.server.engine, 'SET', key, 'x'))).toMatch(/^MOVED/);
+      } finally {
+        await c.close();
+      }
+    });
+  }
+});
+
+describe('a manual failover and a lagging replica', () => {
+  for (const [mode, kept] of [[[], true], [['FORCE'], false]] as const) {
+    test(`CLUSTER FAILOVER ${mode.join(' ')}: the replica ${kept ? 'catches up first' : 'is promoted with what it has'}`, async () => {
+      const c = await createCluster({ primaries: 3, replicasPerPrimary: 1, clock: 'virtual', replication: new InProcessReplication({ lagMs: 1000 }) });
+      try {
+        const p = c.nodes[0]!;
+        const r = c.nodes.find((n) => n.primaryId === p.id)!;
+        expect(text(run(p.server.engine, 'SET', '{b}late', '1'))).toBe('OK');
+        expect(r.server.engine.db(0).peek('{b}late')).toBeUndefined();
+        expect(text(run(r.server.engine, 'CLUSTER', 'FAILOVER', ...mode))).toBe('OK');
+        expect(r.server.engine.db(0).peek('{b}late') !== undefined).toBe(kept);
+        // The old primary resyncs from the new one: both hold the same data.
+        expect(p.server.engine.db(0).size).toBe(r.server.engine.db(0).size);
       } finally {
         await c.close();
       }
