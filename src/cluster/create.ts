@@ -158,7 +158,12 @@ export class ValkeyCluster<C extends Clock = Clock> {
 
   set replication(link: ReplicationLink) {
     const replicas = this.members.filter((m) => m.node.primary);
-    for (const m of replicas) this.link.detach(this.handle(m.node));
+    // The old link's replicas keep their role (their link is down) until the new link attaches them.
+    for (const m of replicas) {
+      const h = this.handle(m.node);
+      if (this.link.suspend) this.link.suspend(h);
+      else this.link.detach(h);
+    }
     this.link = link;
     for (const m of replicas) link.attach(this.handle(m.node), this.handle(m.node.primary!));
   }
