@@ -11,7 +11,7 @@ export type { ServerOptions } from './server/index.js';
 export { linkReplica, ReplicaLink, ReplicationHub, type LinkOptions } from './server/index.js';
 export type { PipeEnd } from './server/in-process.js';
 // A whole cluster in one process.
-export { createCluster, ValkeyCluster, createAssignment, NO_REPLICATION } from './cluster/index.js';
+export { createCluster, ValkeyCluster, createAssignment, NO_REPLICATION, InProcessReplication } from './cluster/index.js';
 export type { ClusterOptions, ClusterNodeHandle, ReplicationLink } from './cluster/index.js';
 // Fault injection: server.faults, or a Faults shared by several servers.
 export { Faults, FaultScope, Interceptor, PendingFaultsError, FAULT_ERRORS, keyHashSlot, movedError, askError, RemoteFaults } from './server/faults/index.js';

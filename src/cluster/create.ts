@@ -13,6 +13,9 @@ import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Group, NodeView, Topology, type RoleChanges, type TopologyNode } from './topology.js';
 import { createAssignment } from './slots.js';
 import { redirectBlockedClients } from '../engine/cluster-routing.js';
+import { InProcessReplication } from './replication.js';
+import { keyHashSlot } from '../engine/keyslot.js';
+import { Failover } from './failover.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
   /** Primaries (default 3). */
@@ -46,7 +49,12 @@ export interface ClusterOptions<C extends Clock = Clock> {
    * (thousands of nodes) are built this way.
    */
   listen?: boolean;
-  /** Data replication between the nodes' engines (default none: see ReplicationLink). */
+  /**
+   * Data replication between the nodes' engines: by default every replica
+   * follows its primary in process (InProcessReplication, immediate delivery);
+   * NO_REPLICATION for none. With `listen: false` the default is none (a
+   * link would make every node's engine at once).
+   */
   replication?: ReplicationLink;
 }
 
@@ -61,6 +69,10 @@ export interface ReplicationLink {
   attach(replica: ClusterNodeHandle, primary: ClusterNodeHandle): void;
   /** `replica`'s engine stops following its primary. */
   detach(replica: ClusterNodeHandle): void;
+  /** The link is down (a node was killed): `replica` keeps its primary but receives nothing until attach(). */
+  suspend?(replica: ClusterNodeHandle): void;
+  /** A manual failover: `replica` applies everything its primary sent before it is promoted. */
+  catchUp?(replica: ClusterNodeHandle): void;
 }
 
 export const NO_REPLICATION: ReplicationLink = { attach: () => {}, detach: () => {} };
@@ -86,13 +98,54 @@ export class ValkeyCluster<C extends Clock = Clock> {
   readonly roles: RoleChanges = {
     attach: (r, p) => this.link.attach(this.handle(r), this.handle(p)),
     detach: (r) => this.link.detach(this.handle(r)),
+    failover: (r, mode) => this.failover.replacePrimary(r, mode),
   };
+  private readonly failover: Failover;
 
   constructor(
     readonly clock: C,
     readonly topology: Topology,
     private readonly members: readonly Member[],
-  ) {}
+  ) {
+    const server = (n: TopologyNode) => this.members.find((m) => m.node === n)!.server;
+    this.failover = new Failover({
+      clock,
+      roles: this.roles,
+      suspend: (r) => this.link.suspend?.(this.handle(r)),
+      catchUp: (r) => this.link.catchUp?.(this.handle(r)),
+      nodeTimeout: (n) => server(n).engine.config.getInt('cluster-node-timeout'),
+      crash: (n) => server(n).crash(),
+      restart: async (n) => {
+        await server(n).restart();
+      },
+    });
+  }
+
+  /**
+   * Kills a node (by id or port): its port refuses connections, its clients
+   * are reset, its replication links go down. After cluster-node-timeout on
+   * the cluster's clock the other nodes flag it `fail?` then `fail`; a failed
+   * primary's replica is promoted 500 ms later (see src/cluster/failover.ts).
+   */
+  async killNode(idOrPort: string | number): Promise<void> {
+    await this.failover.kill(this.memberOf(idOrPort).node);
+  }
+
+  /** Brings a killed node back on its port: an old primary whose slots were taken returns as a replica of the new primary. */
+  async restartNode(idOrPort: string | number): Promise<void> {
+    await this.failover.restart(this.memberOf(idOrPort).node);
+  }
+
+  /** Whether the node was killed and not restarted. */
+  isDown(n: TopologyNode): boolean {
+    return this.failover.isDown(n);
+  }
+
+  private memberOf(idOrPort: string | number): Member {
+    const m = this.members.find((x) => x.node.id === idOrPort || x.node.port === idOrPort);
+    if (!m) throw new Error(`no node ${idOrPort}`);
+    return m;
+  }
 
   /**
    * The replication link (see ReplicationLink). Setting it attaches every
@@ -105,7 +158,12 @@ export class ValkeyCluster<C extends Clock = Clock> {
 
   set replication(link: ReplicationLink) {
     const replicas = this.members.filter((m) => m.node.primary);
-    for (const m of replicas) this.link.detach(this.handle(m.node));
+    // The old link's replicas keep their role (their link is down) until the new link attaches them.
+    for (const m of replicas) {
+      const h = this.handle(m.node);
+      if (this.link.suspend) this.link.suspend(h);
+      else this.link.detach(h);
+    }
     this.link = link;
     for (const m of replicas) link.attach(this.handle(m.node), this.handle(m.node.primary!));
   }
@@ -147,6 +205,7 @@ export class ValkeyCluster<C extends Clock = Clock> {
 
   /** Closes every node's server. Idempotent. */
   close(): Promise<void> {
+    this.failover.close();
     this.closing ??= Promise.all(this.members.map((m) => m.started?.close())).then(() => undefined);
     return this.closing;
   }
@@ -158,7 +217,7 @@ function makeClock<C extends Clock>(c: ClusterOptions<C>['clock']): Clock {
   return c;
 }
 
-/** Until replication is wired in, a node of a shard with replicas reports offset 1 (0 would hide its replicas from CLUSTER SLOTS). */
+/** Without data replication, a node of a shard with replicas reports offset 1 (0 would hide its replicas from CLUSTER SLOTS). */
 function defaultOffset(n: TopologyNode): number {
   return n.primary || n.replicas.length > 0 ? 1 : 0;
 }
@@ -213,7 +272,7 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
     node.host = {
       requireFullCoverage: () => engine.config.getBool('cluster-require-full-coverage'),
       allowReplicaMigration: () => engine.config.getBool('cluster-allow-replica-migration'),
-      replicationOffset: () => defaultOffset(node),
+      replicationOffset: () => (cluster.replication === NO_REPLICATION ? defaultOffset(node) : engine.repl.prop.offset),
       hostname: () => engine.config.get('cluster-announce-hostname'),
     };
     engine.cluster = new NodeView(node, cluster.roles);
@@ -253,13 +312,23 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
     throw e;
   }
   if (created) buildAsCreated(topology, members.map((m) => m.node), perPrimary, cluster.roles);
-  if (opts.replication) cluster.replication = opts.replication;
+  const replication = opts.replication ?? (listen ? new InProcessReplication() : NO_REPLICATION);
+  if (replication !== NO_REPLICATION) cluster.replication = replication;
   // Clients blocked on keys whose slot moved away get MOVED (or CLUSTERDOWN), as Valkey's cron gives them.
   const byNode = new Map(members.map((m) => [m.node, m]));
   topology.onChange = (g) => {
     for (const n of g.nodes) {
       const engine = byNode.get(n)?.started?.engine;
-      if (engine?.cluster) redirectBlockedClients(engine, engine.cluster);
+      if (!engine?.cluster) continue;
+      redirectBlockedClients(engine, engine.cluster);
+      // Shard channels of slots no longer served by the node's shard are dropped (removeAllNotOwnedShardChannelSubscriptions).
+      engine.pubsub.dropShardChannels((ch) => g.slots[keyHashSlot(ch)] !== n.shardPrimary);
+    }
+  };
+  topology.onPublish = (from, channel, message, kind) => {
+    for (const n of from.group.nodes) {
+      if (n === from || cluster.isDown(n) || (kind === 'shard' && n.shardId !== from.shardId)) continue;
+      byNode.get(n)?.started?.engine.pubsub.publish(channel, message, kind);
     }
   };
   return cluster;

@@ -35,6 +35,8 @@ export class TopologyNode implements ClusterNode {
   failed = false;
   noFailover = false;
   pingSent = 0;
+  /** Clock time the node was killed (ValkeyCluster.killNode), null while it runs. */
+  downSince: number | null = null;
   readonly migrating = new Map<number, TopologyNode>();
   readonly importing = new Map<number, TopologyNode>();
   /** Node ids FORGET put aside (clusterBlacklistAddNode), with their expiry (epoch ms). */
@@ -47,7 +49,7 @@ export class TopologyNode implements ClusterNode {
   constructor(
     readonly topology: Topology,
     public id: string,
-    public shardId: string,
+    shardId: string,
     readonly ip: string,
     readonly port: number,
     readonly cport: number,
@@ -56,6 +58,21 @@ export class TopologyNode implements ClusterNode {
     this.group = group ?? new Group(topology);
     this.group.add(this);
     this.joinedAt = topology.clock.now();
+    this.shardId = shardId;
+  }
+
+  private shard = '';
+  /** When the node joined its shard (a counter): SHARDS lists a shard's nodes in that order, as Valkey's shard lists. */
+  shardSeq = 0;
+
+  get shardId(): string {
+    return this.shard;
+  }
+
+  set shardId(v: string) {
+    if (v === this.shard) return;
+    this.shard = v;
+    this.shardSeq = this.topology.nextShardSeq++;
   }
 
   get hostname(): string {
@@ -63,8 +80,12 @@ export class TopologyNode implements ClusterNode {
   }
 
   get pongReceived(): number {
-    // A peer answers every ping at once: its last pong is "now", to the millisecond.
-    return this.topology.clock.now();
+    // A peer answers every ping at once: its last pong is "now", to the millisecond (a killed one: when it died).
+    return this.downSince ?? this.topology.clock.now();
+  }
+
+  get connected(): boolean {
+    return this.downSince === null;
   }
 
   get replicationOffset(): number {
@@ -153,8 +174,12 @@ export class Topology {
   readonly rng: Rng;
   /** Called after the slot table or the roles of a group changed (the cluster layer redirects blocked clients). */
   onChange: ((g: Group) => void) | undefined;
+  /** A PUBLISH / SPUBLISH on `from`, for the cluster layer to deliver on the other nodes. */
+  onPublish: ((from: TopologyNode, channel: string, message: string, kind: 'channel' | 'shard') => void) | undefined;
   private readonly byAddr = new Map<string, TopologyNode>();
   readonly all: TopologyNode[] = [];
+  /** The next TopologyNode.shardSeq. */
+  nextShardSeq = 0;
 
   constructor(readonly clock: Clock, seed: number) {
     this.rng = new Rng(seed);
@@ -252,6 +277,8 @@ export interface RoleChanges {
   attach(replica: TopologyNode, primary: TopologyNode): void;
   /** `replica` stopped following its primary (it became a primary, or follows another next). */
   detach(replica: TopologyNode): void;
+  /** CLUSTER FAILOVER on `replica` (src/cluster/failover.ts). */
+  failover(replica: TopologyNode, mode: 'default' | 'force' | 'takeover'): void;
 }
 
 /** One node's view: what its engine sees as `engine.cluster`. */
@@ -271,10 +298,9 @@ export class NodeView implements ClusterHooks {
     for (const n of this.node.group.nodes) {
       let list = m.get(n.shardId);
       if (!list) m.set(n.shardId, (list = []));
-      if (!n.primary) list.unshift(n);
-      else list.push(n);
+      list.push(n);
     }
-    return [...m.values()];
+    return [...m.values()].map((list) => list.sort((a, b) => a.shardSeq - b.shardSeq));
   }
 
   lookup(id: string): TopologyNode | undefined {
@@ -404,7 +430,10 @@ export class NodeView implements ClusterHooks {
     const t = me.topology;
     if (me.primary) this.roles.detach(me);
     t.setPrimary(me, null);
-    for (const r of [...me.replicas]) t.setPrimary(r, null);
+    for (const r of [...me.replicas]) {
+      this.roles.detach(r);
+      t.setPrimary(r, null);
+    }
     me.migrating.clear();
     me.importing.clear();
     me.blacklist.clear();
@@ -415,6 +444,14 @@ export class NodeView implements ClusterHooks {
       me.id = t.rng.hex(40);
       me.shardId = t.rng.hex(40);
     }
+  }
+
+  publish(channel: string, message: string, kind: 'channel' | 'shard'): void {
+    this.node.topology.onPublish?.(this.node, channel, message, kind);
+  }
+
+  failover(mode: 'default' | 'force' | 'takeover'): void {
+    this.roles.failover(this.node, mode);
   }
 
   setConfigEpoch(epoch: number): void {

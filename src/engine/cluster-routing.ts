@@ -6,7 +6,7 @@
  * `engine.cluster` (src/engine/cluster.ts).
  */
 import { R, type Bytes, type ErrorReply } from '../protocol/index.js';
-import { getKeysFromCommand } from '../meta/index.js';
+import { getKeysFromCommand, getKeysUsingKeySpecs } from '../meta/index.js';
 import type { Client } from './client.js';
 import type { ClusterHooks, ClusterNode } from './cluster.js';
 import type { CommandEntry } from './command.js';
@@ -17,7 +17,9 @@ import { countError } from './dispatch.js';
 /** A command's slot: -1 without keys, 'cross' when its keys hash to different slots (clusterSlotByCommand). */
 export function commandSlot(cmd: CommandEntry, argv: readonly Bytes[]): number | 'cross' {
   let slot = -1;
-  for (const k of getKeysFromCommand(cmd.spec, argv)) {
+  // Sharded Pub/Sub routes by its channels (NOT_KEY specs, as Valkey's legacy key range counts them).
+  const keys = cmd.flags.has('pubsub') ? getKeysUsingKeySpecs(cmd.spec.keySpecs, argv, { includeNotKeys: true }) ?? [] : getKeysFromCommand(cmd.spec, argv);
+  for (const k of keys) {
     const s = keyHashSlot(argv[k.pos]!);
     if (slot === -1) slot = s;
     else if (s !== slot) return 'cross';
@@ -119,9 +121,12 @@ export function clusterRoute(engine: Engine, c: ClusterHooks, client: Client, cm
     }
   }
 
+  const pubsubShard = cmd.flags.has('pubsub') || (queue?.some((q) => q.cmd.flags.has('pubsub')) ?? false);
   if (!healthy(c)) {
-    if (!engine.config.getBool('cluster-allow-reads-when-down')) return R.error('CLUSTERDOWN The cluster is down');
-    if (writes) return R.error('CLUSTERDOWN The cluster is down and only accepts read commands');
+    if (pubsubShard) {
+      if (!engine.config.getBool('cluster-allow-pubsubshard-when-down')) return R.error('CLUSTERDOWN The cluster is down');
+    } else if (!engine.config.getBool('cluster-allow-reads-when-down')) return R.error('CLUSTERDOWN The cluster is down');
+    else if (writes) return R.error('CLUSTERDOWN The cluster is down and only accepts read commands');
   }
 
   // MIGRATE works on this node while the slot is open, to move keys freely.
@@ -134,7 +139,7 @@ export function clusterRoute(engine: Engine, c: ClusterHooks, client: Client, cm
     if (multipleKeys && missing) return R.error(TRYAGAIN);
     return undefined;
   }
-  if (client.readonly && !writes && myself.primary && myself.primary === n) return undefined;
+  if ((client.readonly || pubsubShard) && !writes && myself.primary && myself.primary === n) return undefined;
   if (n !== myself) return redirect('MOVED', slot, engine, n);
   return undefined;
 }

@@ -30,6 +30,8 @@ export interface ClusterNode {
   readonly failed: boolean;
   /** cluster-replica-no-failover. */
   readonly noFailover: boolean;
+  /** The bus link to it is up (a killed node: false; NODES shows "disconnected"). */
+  readonly connected: boolean;
   /** Epoch ms of the last ping sent without a pong yet (0: none). */
   readonly pingSent: number;
   /** Epoch ms of the last pong received. */
@@ -82,6 +84,10 @@ export interface ClusterHooks {
   /** RESET: forget every other node; HARD also new id and epochs 0. */
   reset(hard: boolean): void;
   setConfigEpoch(epoch: number): void;
+  /** PUBLISH (to every node) / SPUBLISH (to my shard's nodes) over the bus: delivered on the other nodes. */
+  publish(channel: string, message: string, kind: 'channel' | 'shard'): void;
+  /** FAILOVER on myself, a replica (the handler checked it): promotion, epoch, slots, the old primary follows. */
+  failover(mode: 'default' | 'force' | 'takeover'): void;
   /** BUMPEPOCH: true when the epoch was bumped ("BUMPED"), false ("STILL"). */
   bumpEpoch(): boolean;
 }

@@ -14,6 +14,7 @@ export type ChannelKind = 'channel' | 'shard';
 const MESSAGE = R.bulk('message');
 const SMESSAGE = R.bulk('smessage');
 const PMESSAGE = R.bulk('pmessage');
+const SUNSUBSCRIBE = R.bulk('sunsubscribe');
 
 /** The subscription-count Valkey reports: channels + patterns, or shard channels alone. */
 export function subscriptionCount(c: Client, kind: ChannelKind): number {
@@ -96,6 +97,22 @@ export class PubSub {
       }
     }
     return receivers;
+  }
+
+  /**
+   * pubsubShardUnsubscribeAllChannelsInSlot, for the shard channels `lost`
+   * names (their slot left this node's shard): each subscriber is told with a
+   * sunsubscribe push.
+   */
+  dropShardChannels(lost: (channel: Bytes) => boolean): void {
+    if (this.shardChannels.size === 0) return;
+    for (const [ch, clients] of [...this.shardChannels]) {
+      if (!lost(ch)) continue;
+      for (const c of [...clients]) {
+        this.unsubscribe(c, ch, 'shard');
+        this.push(c, R.push([SUNSUBSCRIBE, R.bulk(ch), R.int(subscriptionCount(c, 'shard'))]));
+      }
+    }
   }
 
   /** Does anyone listen to `channel` (a channel subscriber or a matching pattern)? */

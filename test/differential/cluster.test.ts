@@ -12,7 +12,14 @@
  * - times: CLUSTER NODES' ping-sent / pong-received and LINKS' create-time;
  * - bus counters: CLUSTER INFO's cluster_stats_messages_* and bytes lines
  *   (there is no cluster bus in one process), LINKS' send-buffer sizes;
- * - replication-offset in CLUSTER SHARDS (data replication is not wired yet);
+ * - replication-offset in CLUSTER SHARDS: ours counts the stream's commands
+ *   only; the real one also counts its primary's periodic PINGs
+ *   (repl-ping-replica-period) and so depends on the run's timing;
+ * - INFO replication: only its role, connected_slaves and master_link_status
+ *   lines (the rest are ids, offsets and times of the run);
+ * - failover timing: the real cluster's CLUSTER FAILOVER completes
+ *   asynchronously (ours before its OK), so the steps after it wait until
+ *   every node agrees on the new roles;
  * - order: CLUSTER NODES lines, SHARDS entries and LINKS entries are compared
  *   as sets (Valkey lists them in hash-table order), GETKEYSINSLOT as a set.
  */
@@ -81,6 +88,9 @@ function normalise(side: Side, cmd: readonly Arg[], raw: string, value: RawValue
     const text = value.type === 'array' ? (value.value ?? []).map(valueText).join('\n') : valueText(value);
     const lines = subst(side, text).split('\n').filter(Boolean).map((l) => l.replace(/ (\d+) (\d+) (\d+) connected/, ' <ping> <pong> $3 connected'));
     return `${raw[0]} ${lines.sort().join('\n')}`;
+  }
+  if (name === 'info replication') {
+    return valueText(value).split('\r\n').filter((l) => /^(role|connected_slaves|master_link_status):/.test(l)).join('\n');
   }
   if (name === 'cluster info') {
     return `${raw[0]} ${valueText(value).split('\r\n').filter((l) => !/^cluster_stats_(messages|bytes|pubsub|module)/.test(l)).join('\n')}`;
@@ -314,4 +324,99 @@ describe('cluster commands on a standalone server', () => {
     ['ASKING'], ['READONLY'], ['READWRITE'], ['READONLY', 'x'],
     ['SET', 'a', '1'], ['MGET', 'a', 'b'], ['INFO', 'cluster'],
   ]));
+});
+
+/** Until every node lists `primary` as a master and `replica` as its replica, without fail flags, and the replica's link is up. */
+async function untilFailedOver(side: Side, primary: string, replica: string): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    let ok = true;
+    for (const conn of side.conns.values()) {
+      await conn.send(['HELLO', '2']);
+      const lines = valueText((await conn.send(['CLUSTER', 'NODES'])).value).split('\n');
+      const p = lines.find((l) => l.startsWith(side.ids[primary]!)) ?? '';
+      const r = lines.find((l) => l.startsWith(side.ids[replica]!)) ?? '';
+      if (!/ (myself,)?master /.test(p) || !r.includes(`slave ${side.ids[primary]!}`) || lines.some((l) => /fail/.test(l))) ok = false;
+    }
+    const info = valueText((await side.conns.get(replica)!.send(['INFO', 'replication'])).value);
+    if (ok && info.includes('master_link_status:up')) return;
+    if (Date.now() > until) throw new Error(`${primary} did not take over from ${replica}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(!bin)('cluster failover: valkey-double against a real 3×1 Valkey cluster', () => {
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 1 });
+  const after: Step[] = [
+    ['P1', ['CLUSTER', 'NODES']], ['R0', ['CLUSTER', 'NODES']], ['P0', ['CLUSTER', 'NODES']],
+    ['P2', ['CLUSTER', 'SHARDS']], ['P1', ['CLUSTER', 'SLOTS']], ['R0', ['CLUSTER', 'INFO']], ['P0', ['CLUSTER', 'INFO']],
+    ['R0', ['INFO', 'replication']], ['P0', ['INFO', 'replication']],
+    ['R0', ['CLUSTER', 'REPLICAS', '{R0}']], ['P0', ['CLUSTER', 'REPLICAS', '{P0}']],
+  ];
+
+  test('CLUSTER FAILOVER on a replica: errors, then the replica is the primary on every node; TAKEOVER back', async () => {
+    const [real, ours] = pair.sides;
+    for (const resp of [2, 3] as const) {
+      // The first round: R0 takes over from P0 (a manual failover); the second, P0 back by TAKEOVER.
+      const [from, to] = resp === 2 ? ['R0', 'P0'] : ['P0', 'R0'];
+      const steps: Step[] = [
+        [to, ['CLUSTER', 'FAILOVER']], [to, ['CLUSTER', 'FAILOVER', 'FORCE']], [from, ['CLUSTER', 'FAILOVER', 'NOW']],
+        [from, ['CLUSTER', 'FAILOVER', 'FORCE', 'x']], [from, ['CLUSTER', 'FAILOVER', 'REPLICAID', `{${from}}`]],
+        [to, ['SET', a0, `before-${resp}`]],
+      ];
+      expect(await runSteps(ours, steps, resp), `RESP${resp}`).toEqual(await runSteps(real, steps, resp));
+      const failover: Step[] = [[from, ['CLUSTER', 'FAILOVER', ...(resp === 2 ? [] : ['TAKEOVER'])]]];
+      expect(await runSteps(ours, failover, resp)).toEqual(await runSteps(real, failover, resp));
+      await untilFailedOver(real, from, to);
+      await untilFailedOver(ours, from, to);
+      const check: Step[] = [
+        ...after, [from, ['GET', a0]], [to, ['GET', a0]], [to, ['READONLY']], [to, ['GET', a0]], [to, ['READWRITE']],
+      ];
+      expect(await runSteps(ours, check, resp), `RESP${resp} after ${from} took over`).toEqual(await runSteps(real, check, resp));
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!bin)('cluster sharded Pub/Sub: valkey-double against a real 3×1 Valkey cluster', () => {
+  const pair = useClusterPair({ primaries: 3, replicasPerPrimary: 1 });
+
+  /** On one side: subscribers on P0 and R0, SPUBLISH / PUBLISH, then the slot moves to P1: what each subscriber receives. */
+  async function scenario(side: Side, resp: 2 | 3): Promise<string[]> {
+    const out: string[] = [];
+    const subs = { P0: await RawClient.connect(side.ports.P0!), R0: await RawClient.connect(side.ports.R0!), P2: await RawClient.connect(side.ports.P2!) };
+    const note = (who: string, r: { raw: string }) => out.push(`${who} ${subst(side, r.raw)}`);
+    try {
+      for (const c of Object.values(subs)) await c.send(['HELLO', String(resp)]);
+      const ch = `{${a0}}ch${resp}`;
+      note('P0', await subs.P0.send(['SSUBSCRIBE', ch]));
+      note('R0', await subs.R0.send(['SSUBSCRIBE', ch]));
+      note('P2', await subs.P2.send(['SSUBSCRIBE', ch]));
+      note('P2', await subs.P2.send(['SUBSCRIBE', 'news']));
+      const [pub] = await runSteps(side, [['P0', ['SPUBLISH', ch, 'hi']], ['R1', ['PUBLISH', 'news', 'all']]], resp).then((r) => [r.join('\n')]);
+      out.push(pub!);
+      note('P0', await subs.P0.read());
+      note('R0', await subs.R0.read());
+      note('P2', await subs.P2.read());
+      // The slot goes to P1 (SETSLOT NODE on the owner, then the new owner): its shard subscribers are told.
+      out.push(...await runSteps(side, [['P0', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P1}']], ['P1', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P1}']]], resp));
+      note('P0', await subs.P0.read());
+      note('R0', await subs.R0.read(5000));
+      // And back, for the next round.
+      out.push(...await runSteps(side, [['P1', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P0}']], ['P0', ['CLUSTER', 'SETSLOT', String(slotA0), 'NODE', '{P0}']]], resp));
+    } finally {
+      for (const c of Object.values(subs)) c.close();
+    }
+    return out;
+  }
+
+  test('SSUBSCRIBE routes by slot; SPUBLISH reaches the shard (its replica too), PUBLISH every node; a moved slot sends sunsubscribe', async () => {
+    const [real, ours] = pair.sides;
+    for (const resp of [2, 3] as const) {
+      const a = await scenario(real, resp);
+      const b = await scenario(ours, resp);
+      expect(b, `RESP${resp}`).toEqual(a);
+      // Let the real cluster's replicas see the slot back before the next round.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }, 60_000);
 });

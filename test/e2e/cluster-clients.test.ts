@@ -11,7 +11,7 @@ import { Cluster as IoValkeyCluster } from 'iovalkey';
 import { createCluster as createRedisCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findOracle } from '../../conformance/targets/oracle.js';
-import { createCluster, keyHashSlot, type ValkeyCluster } from '../../src/index.js';
+import { createCluster, keyHashSlot, type InProcessReplication, type ValkeyCluster } from '../../src/index.js';
 
 const run = promisify(execFile);
 
@@ -21,9 +21,9 @@ function ownerPort(c: ValkeyCluster, key: string): number {
   return c.nodes.find((n) => n.slots.some(([a, b]) => slot >= a && slot <= b))!.port;
 }
 
-/** How many keys each node holds in database 0. */
+/** How many keys each primary holds in database 0. */
 function keysPerNode(c: ValkeyCluster): Record<number, number> {
-  return Object.fromEntries(c.nodes.map((n) => [n.port, n.server.engine.db(0).size]));
+  return Object.fromEntries(c.nodes.filter((n) => n.role === 'primary').map((n) => [n.port, n.server.engine.db(0).size]));
 }
 
 describe('cluster clients against createCluster', () => {
@@ -45,6 +45,8 @@ describe('cluster clients against createCluster', () => {
         const perNode = keysPerNode(cluster);
         for (const k of keys) expect(cluster.node(ownerPort(cluster, k))!.server.engine.db(0).size).toBeGreaterThan(0);
         expect(Object.values(perNode).reduce((a, b) => a + b, 0)).toBe(keys.length);
+        // Every replica holds what its primary holds (replication is immediate by default).
+        for (const r of cluster.nodes.filter((n) => n.role === 'replica')) expect(r.server.engine.db(0).size).toBe(perNode[cluster.node(r.primaryId!)!.port]);
 
         // Move the slot of "moving" from its owner to another primary by hand (SETSLOT NODE everywhere, as valkey-cli does).
         const key = 'moving';
@@ -121,11 +123,17 @@ describe('cluster clients against createCluster', () => {
     const client = new Cluster([{ host: first.host, port: first.port }], { scaleReads: 'slave' });
     try {
       await client.set('r', '1');
-      // No data replication yet: put the value on the replica of its shard to see the read was served there.
+      // The replica holds the written value (data replication): the read is served there.
+      expect(await client.get('r')).toBe('1');
       const owner = cluster.node(ownerPort(cluster, 'r'))!;
       const replica = cluster.nodes.find((n) => n.primaryId === owner.id)!;
-      replica.server.engine.db(0).set('r', 'string', 'from-replica', Date.now());
-      expect(await client.get('r')).toBe('from-replica');
+      // With the replica's link held back, a new write is not seen there yet: the read really went to the replica.
+      const link = (cluster.replication as InProcessReplication).linkOf(replica.id)!;
+      link.pause();
+      await client.set('r', '2');
+      expect(await client.get('r')).toBe('1');
+      link.resume();
+      expect(await client.get('r')).toBe('2');
       const clients = [...replica.server.engine.clients.values()];
       expect(clients.some((c) => c.readonly)).toBe(true);
     } finally {
@@ -167,6 +175,58 @@ describe('cluster clients against createCluster', () => {
       expect(empty.nodes.slice(0, 3).map((n) => n.slots)).toEqual([[[0, 5460]], [[5461, 10922]], [[10923, 16383]]]);
     } finally {
       await empty.close();
+    }
+  }, 30_000);
+});
+
+describe('failover under an ioredis Cluster client', () => {
+  test('writes continue after killNode + clock advance; no acknowledged write is lost (immediate replication)', async () => {
+    const cluster = await createCluster({ primaries: 3, replicasPerPrimary: 1, clock: 'virtual' });
+    const first = cluster.nodes[1]!;
+    const client = new Cluster([{ host: first.host, port: first.port }], {
+      scaleReads: 'master',
+      clusterRetryStrategy: () => 20,
+      retryDelayOnFailover: 20,
+      retryDelayOnClusterDown: 20,
+      redisOptions: { maxRetriesPerRequest: 50 },
+    });
+    try {
+      const victim = cluster.nodes[0]!;
+      const heir = cluster.nodes.find((n) => n.primaryId === victim.id)!;
+      const acked: string[] = [];
+      let killed = false;
+      const writes = (async () => {
+        for (let i = 0; i < 60; i++) {
+          const k = `w:${i}`;
+          if ((await client.set(k, String(i)).catch(() => null)) === 'OK') acked.push(k);
+          if (i === 20) {
+            killed = true;
+            await cluster.killNode(victim.id);
+          }
+        }
+      })();
+      // The failover happens when the test moves the clock: node timeout, then the election delay.
+      while (!killed) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(cluster.node(heir.id)!.role).toBe('replica');
+      cluster.clock.advance(15_000);
+      cluster.clock.advance(500);
+      expect(cluster.node(heir.id)!.role).toBe('primary');
+      await writes;
+      expect(acked.length).toBeGreaterThan(40);
+      for (const k of acked) {
+        const owner = cluster.node(ownerPort(cluster, k))!;
+        expect(owner.id).not.toBe(victim.id);
+        expect(owner.server.engine.db(0).peek(k), k).toBeDefined();
+      }
+      for (const k of acked) expect(await client.get(k)).toBe(k.slice(2));
+      // The old primary comes back as a replica of its heir, with the data.
+      await cluster.restartNode(victim.id);
+      expect(cluster.node(victim.id)!.primaryId).toBe(heir.id);
+      expect(victim.server.engine.db(0).size).toBe(heir.server.engine.db(0).size);
+    } finally {
+      client.disconnect();
+      await cluster.close();
     }
   }, 30_000);
 });

@@ -49,7 +49,7 @@ function flagString(c: ClusterHooks, n: ClusterNode): string {
 export function nodeDescription(c: ClusterHooks, n: ClusterNode): string {
   let s = `${n.id} ${n.ip}:${n.port}@${n.cport}`;
   if (n.hostname) s += `,${n.hostname}`;
-  s += ` ${flagString(c, n)} ${n.primary ? n.primary.id : '-'} ${n.pingSent} ${n.pongReceived} ${nodeEpoch(n)} connected`;
+  s += ` ${flagString(c, n)} ${n.primary ? n.primary.id : '-'} ${n.pingSent} ${n.pongReceived} ${nodeEpoch(n)} ${n === c.myself || n.connected ? 'connected' : 'disconnected'}`;
   for (const [a, b] of n.slotRanges) s += a === b ? ` ${a}` : ` ${a}-${b}`;
   if (n === c.myself) {
     for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
@@ -465,6 +465,25 @@ function reset(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply {
   return R.ok;
 }
 
+/** CLUSTER FAILOVER [FORCE|TAKEOVER] (REPLICAID <id> only from the primary's client). */
+function failover(ctx: Context, c: ClusterHooks, argv: readonly Bytes[]): Reply {
+  let force = false;
+  let takeover = false;
+  let replicaId: Bytes | undefined;
+  for (let j = 2; j < argv.length; j++) {
+    if (isToken(argv[j], 'FORCE')) force = true;
+    else if (isToken(argv[j], 'TAKEOVER')) takeover = force = true;
+    else if (ctx.client.isPrimary && isToken(argv[j], 'REPLICAID') && j < argv.length - 1) replicaId = argv[++j];
+    else throw Err.syntax();
+  }
+  if (replicaId !== undefined && replicaId !== c.myself.id) return R.ok;
+  const primary = c.myself.primary;
+  if (!primary) throw Err.generic('You should send CLUSTER FAILOVER to a replica');
+  if (!force && (primary.failed || !primary.connected)) throw Err.generic('Master is down or failed, please use CLUSTER FAILOVER FORCE');
+  c.failover(takeover ? 'takeover' : force ? 'force' : 'default');
+  return R.ok;
+}
+
 function setConfigEpoch(c: ClusterHooks, argv: readonly Bytes[]): Reply {
   const epoch = getLong(argv[2]!);
   if (epoch < 0) throw Err.generic(`Invalid config epoch specified: ${argv[2]!}`);
@@ -582,6 +601,7 @@ export const clusterCommands: CommandGroup = {
   'cluster|forget': sub((_ctx, c, argv) => forget(c, argv)),
   'cluster|replicate': sub(replicate),
   'cluster|reset': sub(reset),
+  'cluster|failover': sub(failover),
   'cluster|set-config-epoch': sub((_ctx, c, argv) => setConfigEpoch(c, argv)),
   'cluster|bumpepoch': sub((_ctx, c) => {
     const bumped = c.bumpEpoch();

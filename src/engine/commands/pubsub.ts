@@ -83,10 +83,15 @@ const PUBSUB_HELP = [
   '    Return the number of subscribers for the specified shard level channel(s)',
 ];
 
-/** PUBLISH / SPUBLISH; outside cluster mode replicas get the message too (forceCommandPropagation). */
+/**
+ * PUBLISH / SPUBLISH; outside cluster mode replicas get the message too
+ * (forceCommandPropagation); in a cluster it goes over the bus
+ * (clusterPropagatePublish: SPUBLISH to the shard's nodes, PUBLISH to all).
+ */
 function publish(ctx: Context, argv: readonly Bytes[], kind: 'channel' | 'shard'): Reply {
   const receivers = ctx.engine.pubsub.publish(argv[1]!, argv[2]!, kind);
   if (!ctx.engine.config.getBool('cluster-enabled')) ctx.forcePropagation();
+  else ctx.engine.cluster?.publish(argv[1]!, argv[2]!, kind);
   return R.int(receivers);
 }
 
