@@ -146,10 +146,15 @@ async function runSteps(side: Side, steps: readonly Step[], resp: 2 | 3): Promis
   return out;
 }
 
-/** Runs the steps on both sides, in RESP2 and RESP3, and asserts the same normalised replies. */
-async function checkSteps(sides: readonly [Side, Side], steps: readonly Step[]): Promise<void> {
+/**
+ * Runs the steps on both sides, in RESP2 and RESP3, and asserts the same normalised replies.
+ * `settle` (the real cluster's) runs after each pass: a real cluster's gossip after SETSLOT and epoch bumps is
+ * asynchronous, so the next pass (or test) must not start while nodes still disagree (ours agree at once).
+ */
+async function checkSteps(sides: readonly [Side, Side], steps: readonly Step[], settle?: () => Promise<void>): Promise<void> {
   for (const resp of [2, 3] as const) {
     const [a, b] = [await runSteps(sides[0], steps, resp), await runSteps(sides[1], steps, resp)];
+    await settle?.();
     expect(b, `RESP${resp}`).toEqual(a);
   }
 }
@@ -158,10 +163,10 @@ async function checkSteps(sides: readonly [Side, Side], steps: readonly Step[]):
  * A real cluster and ours of the same shape, started before the describe's
  * tests and stopped after them; `sides` are [real, ours].
  */
-function useClusterPair(shape: { primaries: number; replicasPerPrimary: number; databases?: number }): { readonly sides: [Side, Side] } {
+function useClusterPair(shape: { primaries: number; replicasPerPrimary: number; databases?: number }): { readonly sides: [Side, Side]; settle(): Promise<void> } {
   let real: OracleCluster | undefined;
   let ours: ValkeyCluster | undefined;
-  const pair = { sides: undefined as unknown as [Side, Side] };
+  const pair = { sides: undefined as unknown as [Side, Side], settle: async (): Promise<void> => { await real?.settle(); } };
   beforeAll(async () => {
     const args = shape.databases !== undefined ? ['--cluster-databases', String(shape.databases)] : [];
     real = await startOracleCluster(bin!, { primaries: shape.primaries, replicasPerPrimary: shape.replicasPerPrimary, args });
@@ -183,7 +188,7 @@ describe.skipIf(!bin)('cluster: valkey-double against a real 3×1 Valkey cluster
     sides = pair.sides;
   });
   const run = runSteps;
-  const check = (steps: readonly Step[]) => checkSteps(sides, steps);
+  const check = (steps: readonly Step[]) => checkSteps(sides, steps, pair.settle);
 
   test('CLUSTER replies about the topology', () => check([
     ['P0', ['CLUSTER', 'INFO']], ['R1', ['CLUSTER', 'INFO']],

@@ -22,6 +22,8 @@ export interface OracleCluster {
   /** Runs valkey-cli with these arguments; resolves with its stdout. */
   cli(args: string[]): Promise<string>;
   stop(): Promise<void>;
+  /** Waits until every node agrees again (state ok, every node known, `--cluster check` clean): gossip after a topology change is asynchronous. */
+  settle(): Promise<void>;
 }
 
 export interface OracleClusterOptions {
@@ -48,7 +50,7 @@ export async function startOracleCluster(bin: OracleBinaries, opts: OracleCluste
     const ports = nodes.map((n) => n.port);
     await cli(['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(replicas), '--cluster-yes']);
     await waitUntilOk(cli, ports, total);
-    return { ports, nodes, cli, stop: async () => { await Promise.all(nodes.map((n) => n.stop())); } };
+    return { ports, nodes, cli, settle: () => waitUntilOk(cli, ports, total), stop: async () => { await Promise.all(nodes.map((n) => n.stop())); } };
   } catch (e) {
     await Promise.all(nodes.map((n) => n.stop()));
     throw e;
