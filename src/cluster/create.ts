@@ -13,6 +13,7 @@ import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { Group, NodeView, Topology, type RoleChanges, type TopologyNode } from './topology.js';
 import { createAssignment } from './slots.js';
 import { redirectBlockedClients } from '../engine/cluster-routing.js';
+import { SlotMigrations } from './migration.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
   /** Primaries (default 3). */
@@ -88,11 +89,16 @@ export class ValkeyCluster<C extends Clock = Clock> {
     detach: (r) => this.link.detach(this.handle(r)),
   };
 
+  /** Atomic slot migrations (CLUSTER MIGRATESLOTS), and the test's handle to hold them at a phase (see migration.ts). */
+  readonly migrations: SlotMigrations;
+
   constructor(
     readonly clock: C,
     readonly topology: Topology,
     private readonly members: readonly Member[],
-  ) {}
+  ) {
+    this.migrations = new SlotMigrations(topology, (n) => this.members.find((m) => m.node === n)!.server.engine);
+  }
 
   /**
    * The replication link (see ReplicationLink). Setting it attaches every
@@ -216,7 +222,9 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
       replicationOffset: () => defaultOffset(node),
       hostname: () => engine.config.get('cluster-announce-hostname'),
     };
-    engine.cluster = new NodeView(node, cluster.roles);
+    const view = new NodeView(node, cluster.roles);
+    view.slotMigrations = cluster.migrations.forNode(node);
+    engine.cluster = view;
     return server;
   };
   try {
