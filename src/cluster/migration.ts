@@ -83,17 +83,18 @@ export interface MigrationInfo {
   readonly source: string;
   readonly target: string;
   readonly ranges: readonly Range[];
-  readonly phase: MigrationPhase | 'cancelled';
+  readonly phase: MigrationPhase | 'cancelled' | 'failed';
 }
 
 class Migration {
   phase: MigrationPhase = 'connecting';
-  cancelled = false;
+  /** Cancelled or failed. */
+  ended = false;
   importRec: JobRecord | undefined;
   constructor(readonly name: string, readonly source: TopologyNode, readonly target: TopologyNode, readonly ranges: readonly Range[], readonly exportRec: JobRecord) {}
 
   get active(): boolean {
-    return !this.cancelled && this.phase !== 'done';
+    return !this.ended && this.phase !== 'done';
   }
 
   covers(slot: number): boolean {
@@ -138,7 +139,7 @@ export class SlotMigrations {
   list(): MigrationInfo[] {
     return this.all.map((m) => ({
       name: m.name, source: m.source.id, target: m.target.id, ranges: m.ranges,
-      phase: m.cancelled ? 'cancelled' : m.phase,
+      phase: m.ended ? (m.exportRec.state === 'failed' ? 'failed' : 'cancelled') : m.phase,
     }));
   }
 
@@ -150,7 +151,7 @@ export class SlotMigrations {
 
   /** Moves every unfinished migration one phase on, now (whether held or not). */
   step(): void {
-    for (const m of this.all) if (m.active) this.advance(m);
+    for (const m of this.inTurnOrder()) if (m.active) this.advance(m);
     this.notify();
   }
 
@@ -169,6 +170,15 @@ export class SlotMigrations {
   async reached(phase: MigrationPhase): Promise<void> {
     const at = MIGRATION_PHASES.indexOf(phase);
     while (this.all.some((m) => m.active && MIGRATION_PHASES.indexOf(m.phase) < at)) await new Promise((r) => setImmediate(r));
+  }
+
+  /**
+   * The order jobs proceed in within one turn: newest first, as Valkey's
+   * list of jobs (so of one command's jobs the last one connects first, and
+   * the target lists the imports in the command's order).
+   */
+  private inTurnOrder(): Migration[] {
+    return [...this.all].reverse();
   }
 
   private recordsOf(n: TopologyNode): JobRecord[] {
@@ -196,7 +206,7 @@ export class SlotMigrations {
     setImmediate(() => {
       this.scheduled = false;
       let moved = false;
-      for (const m of this.all) {
+      for (const m of this.inTurnOrder()) {
         if (!m.active || m.phase === this.holdAt) continue;
         this.advance(m);
         moved = true;
@@ -223,7 +233,12 @@ export class SlotMigrations {
   private advance(m: Migration): void {
     const next = MIGRATION_PHASES[MIGRATION_PHASES.indexOf(m.phase) + 1]!;
     if (next === 'snapshot') {
-      // SYNCSLOTS ESTABLISH: the target creates its import job.
+      // SYNCSLOTS ESTABLISH: the target checks it can import, then creates its import job.
+      const refused = this.establishError(m);
+      if (refused !== undefined) {
+        this.fail(m, `Received error during handshake to target: -ERR ${refused}\r\n`);
+        return;
+      }
       m.importRec = new JobRecord(m.name, 'IMPORT', m.exportRec.slotRanges, m.source.id, m.target.id, this.now(), IMPORT_STATE.connecting);
       this.recordsOf(m.target).unshift(m.importRec);
     } else if (next === 'paused') {
@@ -236,6 +251,27 @@ export class SlotMigrations {
     this.setState(m.exportRec, EXPORT_STATE[next]);
     this.setState(m.importRec, IMPORT_STATE[next]);
     if (next === 'done') this.unpause(m.source);
+  }
+
+  /** What the target answers CLUSTER SYNCSLOTS ESTABLISH with, when it refuses (clusterCommandSyncSlotsEstablish). */
+  private establishError(m: Migration): string | undefined {
+    const t = m.target;
+    if (t.primary) return 'Slot migration can only be used on primary nodes.';
+    if (t.importing.size > 0) return 'Slots are being manually imported';
+    if (t.migrating.size > 0) return 'Slots are being manually migrated';
+    const busy = this.all.some((o) => o !== m && o.active && o.importRec && o.target === t && m.ranges.some(([a, b]) => o.ranges.some(([c, d]) => a <= d && c <= b)));
+    if (busy) return 'Slot is already being imported on the target by a different migration';
+    if (m.ranges.some(([a, b]) => { for (let s = a; s <= b; s++) if (t.group.slots[s] !== m.source) return true; return false; })) {
+      return 'Target node does not agree about current slot ownership';
+    }
+    return undefined;
+  }
+
+  private fail(m: Migration, message: string): void {
+    m.ended = true;
+    this.setState(m.exportRec, 'failed');
+    m.exportRec.message = message;
+    this.notify();
   }
 
   /** performSlotImportJobFailover: the keys move, the target bumps its epoch and claims the slots. */
@@ -257,7 +293,7 @@ export class SlotMigrations {
 
   private cancel(m: Migration): void {
     const wasPaused = m.phase === 'paused' || m.phase === 'handoff';
-    m.cancelled = true;
+    m.ended = true;
     this.setState(m.exportRec, 'cancelled');
     if (m.importRec) {
       this.setState(m.importRec, 'failed');
