@@ -144,3 +144,38 @@ describe('CLUSTER MIGRATESLOTS (atomic slot migration)', () => {
     expect(await dst.pttl(key)).toBe(50_000);
   });
 });
+
+describe('moveSlotKeys and replication', () => {
+  test('the target propagates RESTORE ... ABSTTL REPLACE, the source DEL: replicas of both follow', async () => {
+    const { linkReplica } = await import('../server/replication.js');
+    const { ValkeyServer } = await import('../server/index.js');
+    const cluster = await createCluster({ primaries: 2, clock: 'virtual', listen: false, basePort: 30000 });
+    try {
+      const [a, b] = cluster.nodes.map((n) => n.server.engine);
+      const ra = new ValkeyServer({ clock: cluster.clock }).engine;
+      const rb = new ValkeyServer({ clock: cluster.clock }).engine;
+      const key = keyIn(7);
+      const now = cluster.clock.now();
+      a!.db(0).set(key, 'string', 'v', now);
+      a!.db(0).setExpire(a!.db(0).peek(key)!, key, now + 5000);
+      const other = keyIn(8);
+      a!.db(0).set(other, 'string', 'stays', now);
+      // (The links start with a full sync: ra holds the key before the move.)
+      linkReplica(a!, ra);
+      linkReplica(b!, rb);
+      expect(ra.db(0).peek(key)?.value).toBe('v');
+      const seen: string[][] = [];
+      b!.repl.prop.attach((c) => seen.push([...c.argv.slice(0, 3)]));
+      const { moveSlotKeys } = await import('./migration.js');
+      expect(moveSlotKeys(a!, b!, (s) => s === 7)).toBe(1);
+      expect(seen).toContainEqual(['RESTORE', key, String(now + 5000)]);
+      expect(rb.db(0).peek(key)?.value).toBe('v');
+      expect(rb.db(0).peek(key)?.expireAt).toBe(now + 5000);
+      expect(ra.db(0).peek(key)).toBeUndefined();
+      expect(b!.db(0).peek(key)?.value).toBe('v');
+      expect(a!.db(0).peek(other)?.value).toBe('stays');
+    } finally {
+      await cluster.close();
+    }
+  });
+});

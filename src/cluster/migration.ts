@@ -304,7 +304,11 @@ export class SlotMigrations {
   }
 }
 
-/** Every key of the slots `inSlot` accepts, every database: from `src` to `dst` (as DUMP / RESTORE ABSTTL REPLACE), then deleted on `src`. */
+/**
+ * Every key of the slots `inSlot` accepts, every database: from `src` to
+ * `dst` (as DUMP / RESTORE ABSTTL REPLACE), then deleted on `src`; both
+ * engines propagate what they did to their replicas.
+ */
 export function moveSlotKeys(src: Engine, dst: Engine, inSlot: (slot: number) => boolean): number {
   const cfg = src.config;
   const opts = { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') };
@@ -324,18 +328,23 @@ export function moveSlotKeys(src: Engine, dst: Engine, inSlot: (slot: number) =>
     for (const k of keys) {
       const e = db.peek(k)!;
       if (!db.isExpired(e, now)) {
-        const p = toU8(createDumpPayload(e, opts));
+        const payload = createDumpPayload(e, opts);
+        const p = toU8(payload);
         const v = loadDumpObject(p[0]!, p, limits);
         if (v) {
           if (into.peek(k)) into.delete(k);
           const ne = into.set(k, v.type, v.value, now);
           if (e.expireAt !== 0) into.setExpire(ne, k, e.expireExact ?? e.expireAt);
           dst.signalModifiedKey(into, k, null);
+          // The target's replicas receive the key as a RESTORE with its absolute expiry.
+          dst.repl.prop.feed(db.id, ['RESTORE', k, String(e.expireExact ?? e.expireAt), payload, 'ABSTTL', 'REPLACE']);
           moved++;
         }
       }
       db.delete(k);
       src.signalModifiedKey(db, k, null);
+      // delKeysInSlot: the source's replicas drop it too.
+      src.repl.prop.feed(db.id, [src.config.getBool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', k]);
     }
   }
   return moved;
