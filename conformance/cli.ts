@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DriverUnavailable, loadDriver, type Driver } from './drivers/driver.js';
-import { CORPUS_GROUPS } from './model/groups.js';
+import { CORPUS_GROUPS, PROPERTY_ONLY_GROUPS } from './model/groups.js';
 import { commandTable, formatFailures, formatSummary, formatTable, jsonReport, junitXml } from './report.js';
 import { KINDS, randomSeed, runCorpus, type CaseResult, type CorpusRun, type Kind } from './run.js';
 import { startTarget, TARGET_NAMES, TargetUnavailable, type Target, type TargetName } from './targets/target.js';
@@ -30,7 +30,7 @@ options:
   --client C        raw | ioredis | node-redis | iovalkey, or a path to a driver module;
                     several, comma-separated                  (default raw)
   --resp 2|3        protocol version; several, comma-separated (default: all the client speaks)
-  --group G,...     ${CORPUS_GROUPS.join(', ')} (default all; model runs add 'joint' then)
+  --group G,...     ${CORPUS_GROUPS.join(', ')}, ${PROPERTY_ONLY_GROUPS.join(', ')} (properties only) (default all; model runs add 'joint' then)
   --kind K,...      example, property, model                  (default all)
   --only TEXT       only the cases whose name contains TEXT ("property string/incr")
   --seed N          seed for properties and model runs        (default random, printed)
@@ -137,7 +137,7 @@ export async function main(argv: string[], out: Out = consoleOut()): Promise<num
       reference,
       clients: values.client.split(',').map((c) => c.trim()).filter(Boolean),
       resp: list(values.resp, ['2', '3'], 'RESP version')?.map(Number) as (2 | 3)[] | undefined,
-      groups: list(values.group, [...CORPUS_GROUPS, 'joint'], 'group'),
+      groups: list(values.group, [...CORPUS_GROUPS, ...PROPERTY_ONLY_GROUPS, 'joint'], 'group'),
       kinds: list(values.kind, KINDS, 'kind') as Kind[] | undefined,
       seed: int(values.seed, 'seed'),
       runs: int(values.runs, 'runs', 1),

@@ -21,6 +21,8 @@ import { hashProperties, listProperties, setProperties, sortedSetProperties } fr
 import { genericProperties } from './properties/generic.js';
 import { miscProperties, geoHllProperties } from './properties/misc.js';
 import { stringProperties } from './properties/string.js';
+import { streamProperties } from './properties/stream.js';
+import { trackingProperties } from './properties/tracking.js';
 
 const EXAMPLES: readonly (readonly ExampleCase[])[] = [
   stringCases, bitmapCases, genericCases, connectionCases, serverCases, transactionsCases,
@@ -28,7 +30,7 @@ const EXAMPLES: readonly (readonly ExampleCase[])[] = [
 ];
 const PROPERTIES: readonly (readonly PropertyCase[])[] = [
   stringProperties, genericProperties, hashProperties, listProperties, setProperties, sortedSetProperties, miscProperties,
-  geoHllProperties,
+  geoHllProperties, streamProperties, trackingProperties,
 ];
 
 export function allExamples(): ExampleCase[] {

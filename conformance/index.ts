@@ -23,3 +23,5 @@ export { showValue } from './value.js';
 export type { Value } from './value.js';
 export { commandTable, formatTable, formatSummary, formatFailures, junitXml, jsonReport } from './report.js';
 export { main as cli } from './cli.js';
+// Client scenarios: faults a client library must survive, as a table (conformance/scenarios).
+export * from './scenarios/index.js';

@@ -9,12 +9,14 @@ import { stepCommand, type ExampleCase, type Tag } from './cases/case.js';
 import { rawDriver } from './drivers/raw.js';
 import type { Driver, DriverConnection, DriverReply } from './drivers/driver.js';
 import { checkReply } from './match.js';
-import { CORPUS_GROUPS, modelGroup } from './model/groups.js';
+import { CORPUS_GROUPS, modelGroup, PROPERTY_ONLY_GROUPS } from './model/groups.js';
 import { formatArgv, probeCommands, runModel, type Side } from './model/run.js';
 import { PropertyFailure, type PropertyCase, type PropertyContext } from './properties/property.js';
 import type { Target } from './targets/target.js';
 import { isErr } from './value.js';
 import { utf8RoundTrip } from './normalize.js';
+import { RawClient } from './targets/raw-client.js';
+import { openInvalidationSink } from './properties/sink.js';
 
 export type Kind = 'example' | 'property' | 'model';
 export const KINDS: readonly Kind[] = ['example', 'property', 'model'];
@@ -199,7 +201,13 @@ export async function runProperty(p: PropertyCase, ctx: RunContext, opts: Proper
   if (why) return { ...base, status: 'skipped', reason: why, durationMs: 0 };
   const k = await ctx.driver.connect(ctx.target.endpoint, { resp: ctx.resp });
   let notImplemented: string | undefined;
+  const sinks: RawClient[] = [];
   const t: PropertyContext = {
+    async invalidationSink() {
+      const c = await RawClient.connect(ctx.target.endpoint.port, ctx.target.endpoint.host);
+      sinks.push(c);
+      return openInvalidationSink(c);
+    },
     resp: ctx.resp,
     async call(...args) {
       const r = await withTimeout(k.send(args), STEP_TIMEOUT_MS, formatArgv(args.map(String)));
@@ -237,6 +245,7 @@ export async function runProperty(p: PropertyCase, ctx: RunContext, opts: Proper
         + ` --only ${JSON.stringify(propertyId(p))} --seed ${details.seed} --path "${details.counterexamplePath}"`,
     };
   } finally {
+    for (const c of sinks) c.close();
     await k.close().catch(() => {});
   }
 }
@@ -343,7 +352,9 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusRun> {
   const kinds = new Set(opts.kinds ?? KINDS);
   const only = (id: string) => !opts.only || id.includes(opts.only);
   const examples = kinds.has('example') ? allExamples().filter((c) => groups.has(c.group) && only(exampleId(c))) : [];
-  const properties = kinds.has('property') ? allProperties().filter((p) => groups.has(p.group) && only(propertyId(p))) : [];
+  // Property-only groups (streams) run unless groups are named.
+  const propertyGroups = new Set([...groups, ...(opts.groups ? [] : PROPERTY_ONLY_GROUPS)]);
+  const properties = kinds.has('property') ? allProperties().filter((p) => propertyGroups.has(p.group) && only(propertyId(p))) : [];
   const modelGroups = kinds.has('model') ? [...groups, ...(opts.groups ? [] : ['joint'])].filter((g) => only(`model ${g}`)) : [];
   const total = examples.length + properties.length + modelGroups.length;
   const results: CaseResult[] = [];

@@ -32,3 +32,6 @@ export { COMMAND_SPECS, METADATA_VERSION } from './meta/index.js';
 export type { CommandSpec, ArgSpec } from './meta/index.js';
 export type { RawValue } from './protocol/reply-parser.js';
 export { ALL_GROUPS } from './engine/commands/index.js';
+// The fault proxy: the same fault rules in front of a real Valkey.
+export { createProxy, FaultProxy } from './proxy/index.js';
+export type { ProxyOptions } from './proxy/index.js';

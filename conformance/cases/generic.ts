@@ -213,6 +213,13 @@ example(['wait', 'waitaof'], 'WAIT and WAITAOF without replicas', [
   [['WAITAOF', '1', '0', '0'], err('ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.')],
   [['WAIT', 'x', '0'], notInt],
 ]);
+example(['migrate'], 'MIGRATE: nothing to move, and its argument errors', [
+  [['MIGRATE', '127.0.0.1', '1', 'missing', '0', '100'], simple('NOKEY')],
+  [['MIGRATE', '127.0.0.1', '1', '', '0', '100', 'KEYS', 'a', 'b'], simple('NOKEY')],
+  [['MIGRATE', '127.0.0.1', '1', 'k', '0', '100', 'KEYS', 'a'], err('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string')],
+  [['MIGRATE', '127.0.0.1', '1', 'k', 'x', '100'], notInt],
+  [['MIGRATE', '127.0.0.1', '1', 'k', '0', '100', 'AUTH'], syntaxErr],
+]);
 example(['dump', 'restore', 'restore-asking'], 'DUMP and RESTORE', [
   [['DUMP', 'missing'], null],
   [['RESTORE', 'k', '0', 'garbage'], err('ERR DUMP payload version or checksum are wrong')],

@@ -52,6 +52,17 @@ example('command', 'COMMAND', [
 example('bgsave', 'BGSAVE options', [
   [['BGSAVE', 'FOO'], syntaxErr],
 ]);
+example('bgrewriteaof', 'BGREWRITEAOF takes no argument', [
+  [['BGREWRITEAOF', 'x'], arity('bgrewriteaof')],
+]);
+example(['module|list', 'module|help'], 'MODULE LIST (the built-in Lua engine) and HELP', [
+  [['MODULE', 'LIST'], [map(['name', 'lua'], ['ver', 1], ['path', 'lua'], ['args', []])]],
+  [['MODULE', 'HELP'], [simple('MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:'), simple('LIST'), simple('    Return a list of loaded modules.'),
+    simple('LOAD <path> [<arg> ...]'), simple('    Load a module library from <path>, passing to it any optional arguments.'),
+    simple('LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]'),
+    simple('    Load a module library from <path>, while passing it module configurations and optional arguments.'),
+    simple('UNLOAD <name>'), simple('    Unload a module.'), simple('HELP'), simple('    Print this help.')]],
+]);
 
 example('command|count', 'COMMAND COUNT', [
   [['COMMAND', 'COUNT'], 257],

@@ -13,6 +13,9 @@ export const CORPUS_GROUPS = [
   'geo', 'hyperloglog',
 ] as const;
 
+/** Groups with properties but no example cases or model runs yet (their IDs and idle times follow the clock). */
+export const PROPERTY_ONLY_GROUPS: readonly string[] = ['stream'];
+
 /** Commands that make keys of every type, mixed into each group's run. */
 export const MIXERS = ['set', 'append', 'rpush', 'hset', 'sadd', 'zadd', 'geoadd', 'pfadd', 'del', 'get', 'type'] as const;
 

@@ -26,6 +26,22 @@ export interface PropertyContext {
    * decode map keys as UTF-8 text (normalize.ts, ClientProfile).
    */
   mapKey(bytes: string): string;
+  /**
+   * A second connection (raw RESP2) subscribed to `__redis__:invalidate`,
+   * for CLIENT TRACKING ... REDIRECT <id>. Closed when the run ends.
+   */
+  invalidationSink(): Promise<InvalidationSink>;
+}
+
+export interface InvalidationSink {
+  /** Its CLIENT ID. */
+  readonly id: number;
+  /**
+   * The invalidation messages delivered so far and not yet taken: each the
+   * keys named, or null for a flush. A PING on the sink orders the read after
+   * every message the server queued before it.
+   */
+  take(): Promise<(string[] | null)[]>;
 }
 
 export interface PropertyCase {

@@ -62,6 +62,8 @@ export function freePort(): Promise<number> {
 export interface RunningOracle {
   port: number;
   version: string;
+  /** The server process (benchmarks read its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startOracle(bin: OracleBinaries, extraArgs: string[] = [])
       return {
         port,
         version: bin.version,
+        ...(child.pid !== undefined ? { pid: child.pid } : {}),
         stop: () => new Promise<void>((resolve) => {
           const done = () => {
             rmSync(dir, { recursive: true, force: true });

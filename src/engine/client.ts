@@ -13,6 +13,8 @@ export interface ClientSink {
   deliver(reply: Reply, push?: boolean): void;
   /** Close the connection (CLIENT KILL, QUIT) after pending replies are written. */
   close(): void;
+  /** Reply bytes written but not yet sent (CLIENT LIST omem); 0 when the sink does not say. */
+  pendingOutput?(): number;
 }
 
 export interface ConnectionInfo {

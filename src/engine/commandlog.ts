@@ -51,7 +51,16 @@ export class CommandLog {
   private readonly entries: Record<CommandLogType, CommandLogEntry[]> = { slow: [], 'large-request': [], 'large-reply': [] };
   private readonly nextId: Record<CommandLogType, number> = { slow: 0, 'large-request': 0, 'large-reply': 0 };
 
-  constructor(private readonly config: Config) {}
+  /** [threshold, max-len] per type, kept current by CONFIG SET (read on every command). */
+  private readonly limits: Record<CommandLogType, { threshold: number; maxLen: number }>;
+
+  constructor(config: Config) {
+    const names = Object.values(CONFIG).flat();
+    this.limits = config.live(names, (cfg) => {
+      const l = (type: CommandLogType) => ({ threshold: cfg.getInt(CONFIG[type][0]), maxLen: cfg.getInt(CONFIG[type][1]) });
+      return { slow: l('slow'), 'large-request': l('large-request'), 'large-reply': l('large-reply') };
+    });
+  }
 
   /**
    * commandlogPushCurrentCommand: `client` ran `argv` (its arguments marked
@@ -66,15 +75,15 @@ export class CommandLog {
 
   /** A type records anything at all: threshold not -1 and a non-zero length. */
   enabled(type: CommandLogType): boolean {
-    const [threshold, maxLen] = CONFIG[type];
-    return this.config.getInt(threshold) >= 0 && this.config.getInt(maxLen) !== 0;
+    const l = this.limits[type];
+    return l.threshold >= 0 && l.maxLen !== 0;
   }
 
   private pushIfNeeded(type: CommandLogType, client: Client, caller: Client, argv: readonly Bytes[], value: number, nowMs: number): void {
     if (!this.enabled(type)) return;
-    const [threshold, maxLenName] = CONFIG[type];
+    const { threshold, maxLen } = this.limits[type];
     const list = this.entries[type];
-    if (value >= this.config.getInt(threshold)) {
+    if (value >= threshold) {
       list.unshift({
         id: this.nextId[type]++,
         time: Math.floor(nowMs / 1000),
@@ -84,7 +93,6 @@ export class CommandLog {
         name: caller.name,
       });
     }
-    const maxLen = this.config.getInt(maxLenName);
     if (list.length > maxLen) list.length = maxLen;
   }
 
@@ -104,9 +112,19 @@ export class CommandLog {
 
 /** net_input_bytes_curr_cmd for a request of `argv` sent as a RESP multibulk (how clients send commands). */
 export function requestLength(argv: readonly Bytes[]): number {
-  let n = String(argv.length).length + 3;
-  for (const a of argv) n += String(a.length).length + a.length + 5;
+  let n = digits(argv.length) + 3;
+  for (const a of argv) n += digits(a.length) + a.length + 5;
   return n;
+}
+
+/** The decimal digits of a length (String(n).length without making the string: this runs for every request). */
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
 }
 
 /**

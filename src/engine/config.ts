@@ -51,8 +51,16 @@ export class Config {
   }
 
   getInt(name: string): number {
-    return Number(this.get(name));
+    let n = this.ints.get(name);
+    if (n === undefined) {
+      n = Number(this.get(name));
+      this.ints.set(name, n);
+    }
+    return n;
   }
+
+  /** getInt's parsed values by the name asked for (hot paths read limits on every command); emptied on every store. */
+  private readonly ints = new Map<string, number>();
 
   getBool(name: string): boolean {
     return this.get(name) === 'yes';
@@ -99,6 +107,7 @@ export class Config {
   private store(name: string, v: string): void {
     const prev = this.values.get(name);
     this.values.set(name, v);
+    this.ints.clear();
     if (prev !== v) for (const fn of this.listeners.get(name) ?? []) fn(v);
   }
 

@@ -6,7 +6,8 @@
 import { R, encode, encodedLength, type Bytes, type ErrorReply, type Reply } from '../protocol/index.js';
 import { requestLength } from './commandlog.js';
 import { OOM_ERROR } from './eviction.js';
-import { SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
+import { MISCONF_ERROR } from './persistence.js';
+import { SF_ALLOW_OOM, SF_EVAL_COMPAT, SF_NO_WRITES } from './scripting/runner.js';
 import { parseShebang } from './scripting/scripting.js';
 import type { Client } from './client.js';
 import { BLOCKED, type CommandEntry } from './command.js';
@@ -42,7 +43,9 @@ export function dispatch(engine: Engine, client: Client, argv: readonly Bytes[])
 function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Reply | typeof BLOCKED {
   // A script is running (suspended between slices) and not yet busy: the request waits for its end.
   if (engine.scripting.running && !engine.scripting.running.timedOut) return engine.scripting.gate(client, argv, undefined)!;
-  client.lastInteraction = engine.clock.now();
+  // One clock read for the gates and the command (a clock read costs as much as a small command's handler).
+  const now = engine.clock.now();
+  client.lastInteraction = now;
   const cmd = lookupCommand(engine.commands, argv);
   client.lastCmd = cmd ? cmd.fullname : 'NULL';
   client.argv = argv;
@@ -61,11 +64,14 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   if (client.multi && cmd.flags.has('no_multi')) {
     return reject(engine, client, cmd, R.error(oneLine(`ERR Command '${cmd.fullname}' not allowed inside a transaction`)));
   }
+  // CMD_WRITE as processCommand computes it once (is_write_command), asked for by several gates below.
+  let writeFlag: boolean | undefined;
+  const writing = (): boolean => (writeFlag ??= isWrite(engine, client, cmd, argv));
   // ACLCheckAllPerm: the user's commands, keys (per key spec), channels and databases.
   const denied = client.isPrimary ? null : aclCheckCmd(engine, client, cmd, argv, client.multi ? 'multi' : 'toplevel');
   if (denied) return reject(engine, client, cmd, denied);
   // Cluster redirection (getNodeByQuery): a redirected EXEC discards its transaction, anything else dooms it.
-  const redirect = engine.cluster && !client.script && !client.isPrimary ? clusterRoute(engine, engine.cluster, client, cmd, argv, isWrite(engine, client, cmd, argv)) : undefined;
+  const redirect = engine.cluster && !client.script && !client.isPrimary ? clusterRoute(engine, engine.cluster, client, cmd, argv, writing()) : undefined;
   if (redirect) {
     if (cmd.fullname !== 'exec') return reject(engine, client, cmd, redirect);
     discardTransaction(engine, client);
@@ -81,14 +87,21 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
   }
   if (!cmd.run) return reject(engine, client, cmd, Err.notImplemented(cmd.fullname).reply);
   // maxmemory: evict what the policy allows; a denyoom command (or an EXEC queueing one) is refused when that is not enough.
+  // Not while a busy script runs (isInsideYieldingLongCommand); the verdict is kept for the scripts this command runs.
   // A replica leaves eviction to its primary (replica-ignore-maxmemory).
-  const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
-  if (evicting && !engine.evictor.perform(engine.clock.now()) && denyOom(client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+  if (!engine.scripting.running) {
+    const evicting = engine.repl.primary === null || !engine.config.getBool('replica-ignore-maxmemory');
+    const oom = evicting && !engine.evictor.perform(now);
+    if (oom && denyOom(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(OOM_ERROR));
+    engine.evictor.oomAtCommandStart = oom;
+  }
+  // writeCommandsDeniedByDiskError: writes (and PING) are refused while the last background save stays failed.
+  if (engine.persistence.deniesWrites && (writing() || cmd.fullname === 'ping')) return reject(engine, client, cmd, R.error(MISCONF_ERROR));
   // min-replicas-to-write: a primary without enough good replicas refuses writes.
-  if (!engine.repl.enoughGoodReplicas() && isWrite(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(NOREPLICAS_ERROR));
+  if (!engine.repl.enoughGoodReplicas() && writing()) return reject(engine, client, cmd, R.error(NOREPLICAS_ERROR));
   if (engine.repl.primary !== null) {
     // replica-read-only: a replica takes writes from its primary only.
-    if (engine.repl.refusesWrite(client) && isWrite(engine, client, cmd, argv)) return reject(engine, client, cmd, R.error(READONLY_ERROR));
+    if (engine.repl.refusesWrite(client) && writing()) return reject(engine, client, cmd, R.error(READONLY_ERROR));
     // replica-serve-stale-data no: while the link is down only commands flagged stale run.
     if (!engine.repl.primary.linkUp && !client.isPrimary && !engine.config.getBool('replica-serve-stale-data') && deniesStale(client, cmd, argv)) {
       return reject(engine, client, cmd, R.error(MASTERDOWN_ERROR));
@@ -118,7 +131,7 @@ function gateAndRun(engine: Engine, client: Client, argv: readonly Bytes[]): Rep
     }
     return R.queued;
   }
-  return call(engine, client, cmd, argv, engine.clock.now(), false);
+  return call(engine, client, cmd, argv, now, false);
 }
 
 /**
@@ -139,9 +152,13 @@ function isWrite(engine: Engine, client: Client, cmd: CommandEntry, argv: readon
   });
 }
 
-/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command). */
-function denyOom(client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
-  return anyToRun(client, cmd, argv, (c) => c.flags.has('denyoom'));
+/** CMD_DENYOOM, for EXEC that of its queued commands (is_denyoom_command); a script's declared flags decide for it. */
+function denyOom(engine: Engine, client: Client, cmd: CommandEntry, argv: readonly Bytes[]): boolean {
+  return anyToRun(client, cmd, argv, (c, a) => {
+    const declared = scriptDeclaredFlags(engine, c, a);
+    if (declared !== undefined) return (declared & (SF_ALLOW_OOM | SF_NO_WRITES)) === 0;
+    return c.flags.has('denyoom');
+  });
 }
 
 /** is_denystale_command: not flagged stale, or EXEC of a queued command that is not. */
@@ -188,7 +205,8 @@ function scriptDeclaredFlags(engine: Engine, cmd: CommandEntry, argv: readonly B
 function protectedRefusal(engine: Engine, client: Client, cmd: CommandEntry): ErrorReply | undefined {
   const base = cmd.parent ?? cmd;
   const which = base.fullname === 'debug' ? 'DEBUG' : base.fullname === 'module' ? 'MODULE' : undefined;
-  if (which === undefined) return undefined;
+  // CMD_PROTECTED: DEBUG, and MODULE LOAD, LOADEX and UNLOAD (MODULE LIST and HELP are not).
+  if (which === undefined || (which === 'MODULE' && !cmd.flags.has('protected'))) return undefined;
   const option = which === 'DEBUG' ? 'enable-debug-command' : 'enable-module-command';
   const allowed = engine.config.get(option);
   if (allowed === 'yes' || (allowed === 'local' && isLocalPeer(client.conn.addr))) return undefined;
@@ -242,12 +260,15 @@ export function call(engine: Engine, client: Client, cmd: CommandEntry, argv: re
     const keys = keyPositions(cmd.spec, argv).map((i) => argv[i]!);
     if (keys.length) engine.tracking.rememberKeys(tracker, keys);
   }
-  if (reply !== BLOCKED && reply.t === 'error' && !ctx.noErrorStats) {
+  // An error the script already counted (ignore_error_stats_update) still fails the command.
+  if (reply !== BLOCKED && reply.t === 'error') {
     cmd.stats.failed++;
-    countError(engine, reply.v);
+    if (!ctx.noErrorStats) countError(engine, reply.v);
   }
   const duration = engine.clock.nowUs() - started;
   client.duration += duration;
+  // real_cmd->microseconds: INFO commandstats usec and usec_per_call (a command that blocked counts when served).
+  if (reply !== BLOCKED) cmd.stats.usec += Math.max(0, Math.round(duration));
   engine.latency.commandRan(cmd, duration, now);
   // A blocked command is logged once it is served (see logCommand's callers in engine.ts).
   if (reply !== BLOCKED) logCommand(engine, client, cmd, argv, reply, now);

@@ -13,7 +13,9 @@ import { countError, dispatch, logCommand } from './dispatch.js';
 import { Err } from './errors.js';
 import { createServerCounters, type ServerCounters } from './info.js';
 import { Keyspace, type ExpirePolicy } from './keyspace/keyspace.js';
-import type { Snapshot } from './rdb/snapshot.js';
+import { MigrateLinks, type Connector } from './migrate.js';
+import { OutputLimits } from './obuf.js';
+import { Persistence, rdbPathConfig } from './persistence.js';
 import { CommandLog } from './commandlog.js';
 import { LatencyMonitor } from './latency.js';
 import { Evictor } from './eviction.js';
@@ -49,9 +51,15 @@ export interface EngineOptions {
    */
   defer?: (fn: () => void) => void;
   /** Values INFO reports about the process hosting the engine. */
-  process?: { tcpPort?: number; pid?: number; executable?: string };
+  process?: { tcpPort?: number; pid?: number; executable?: string; rss?: () => number };
   /** File access for the files the engine reads and writes (the ACL file); the server passes node:fs. */
   files?: EngineFiles;
+  /** An RDB file to start from (persistence.ts): its bytes, or its path (then `dir` and `dbfilename`). */
+  rdb?: string | Uint8Array;
+  /** Outgoing connections for MIGRATE; the server passes a TCP one. */
+  connector?: Connector;
+  /** The config file the parameters came from (CONFIG REWRITE rewrites it, INFO shows it). */
+  configFile?: string;
 }
 
 export interface EngineStats {
@@ -129,12 +137,18 @@ export class Engine {
     /** DEBUG PAUSE-CRON 0|1: recorded only (the engine has no cron). */
     pauseCron: false,
   };
-  /** The dataset as the last SAVE (or DEBUG RELOAD) left it: what DEBUG RELOAD NOSAVE loads. */
-  rdbSnapshot: Snapshot | undefined;
+  /** RDB files: SAVE, BGSAVE, save points, loading (DEBUG RELOAD, startup). */
+  readonly persistence: Persistence;
+  /** client-output-buffer-limit: when a connection holds too many reply bytes. */
+  readonly outputLimits: OutputLimits;
+  /** MIGRATE's cached connections (migrate_cached_sockets). */
+  readonly migrateLinks: MigrateLinks;
   readonly commands: CommandTable;
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
   readonly files: EngineFiles | undefined;
+  /** The config file in use ('' without one). */
+  readonly configFile: string;
   readonly clients = new Map<number, Client>();
   readonly stats: EngineStats;
   readonly startedAt: number;
@@ -154,7 +168,8 @@ export class Engine {
   readonly defer: ((fn: () => void) => void) | undefined;
   /** This node's view of its cluster, attached by the cluster layer (src/cluster); none on a standalone server. */
   cluster: ClusterHooks | undefined;
-  readonly process: { tcpPort: number; pid: number; executable: string };
+  /** `rss`: the hosting process's resident set in bytes (INFO used_memory_rss), when the host can tell. */
+  readonly process: { tcpPort: number; pid: number; executable: string; rss?: () => number };
   /** Channel and pattern subscriptions; messages leave through push(). */
   readonly pubsub = new PubSub((c, r) => this.push(c, r));
   /** Client-side caching: tracked keys, BCAST prefixes, invalidations. */
@@ -210,6 +225,7 @@ export class Engine {
     const overrides: Record<string, string> = { ...(opts.config ?? {}) };
     if (opts.databases !== undefined) overrides['databases'] = String(opts.databases);
     if (opts.requirepass !== undefined) overrides['requirepass'] = opts.requirepass;
+    if (typeof opts.rdb === 'string') Object.assign(overrides, rdbPathConfig(opts.rdb));
     this.config = new Config(CONFIG_PARAMS, overrides);
     this.lfu = this.config.live(LFU_PARAMS, readLfuSettings);
     this.setLimits = this.config.live(SET_LIMIT_PARAMS, readSetLimits);
@@ -222,6 +238,7 @@ export class Engine {
     this.notifyConfig = this.config.live(['notify-keyspace-events'], (cfg) => ({ flags: keyspaceEventFlags(cfg.get('notify-keyspace-events')) ?? 0 }));
     this.commands = buildCommandTable(opts.groups ?? ALL_GROUPS);
     this.files = opts.files;
+    this.configFile = opts.configFile ?? '';
     this.acl = new Acl({
       table: this.commands,
       pubsubDefaultAll: () => this.config.get('acl-pubsub-default') === 'allchannels',
@@ -242,7 +259,10 @@ export class Engine {
     this.dbs = Array.from({ length: n }, (_, i) => new Keyspace(i, hooks));
     this.startedAt = this.clock.now();
     this.runId = this.rng.hex(40);
-    this.process = { tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '' };
+    this.process = {
+      tcpPort: opts.process?.tcpPort ?? 0, pid: opts.process?.pid ?? 0, executable: opts.process?.executable ?? '',
+      ...(opts.process?.rss ? { rss: opts.process.rss } : {}),
+    };
     this.stats = {
       connectionsReceived: 0, commandsProcessed: 0, expiredKeys: 0, expiredFields: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0,
       dirty: 0, errorReplies: 0, rejectedCalls: 0, rejectedConnections: 0, errors: new Map(), lastSave: Math.floor(this.startedAt / 1000),
@@ -254,11 +274,15 @@ export class Engine {
     this.evictor = new Evictor(this);
     this.scripting = new Scripting(this);
     this.defer = opts.defer;
+    this.persistence = new Persistence(this, opts, opts.config ?? {});
+    this.outputLimits = new OutputLimits(this.config);
+    this.migrateLinks = new MigrateLinks(this.clock, () => opts.connector, (n) => this.rng.int(n));
     // ACLLoadUsersAtStartup: a server does not start with a broken ACL file.
     if (this.config.get('aclfile') !== '') {
       const err = this.loadAclFile();
       if (err !== null) throw new Error(`Aborting valkey-double startup because of ACL errors: ${err}`);
     }
+    this.persistence.startup();
   }
 
   /** The aclfile path, relative paths taken from `dir` (Valkey runs in its dir). */
@@ -484,6 +508,7 @@ export class Engine {
     // serverCron's trackingLimitUsedSlots, with no client running (NOLOOP clients hear of it too).
     if (this.tracking.clients > 0 && this.current === null) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     this.armExpiry();
+    this.persistence.arm();
   }
 
   // --- WATCH ---
@@ -608,6 +633,8 @@ export class Engine {
 
   /** Stops timers (server shutdown). */
   close(): void {
+    this.persistence.close();
+    this.migrateLinks.closeAll();
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
     this.scripting.abort();

@@ -44,8 +44,19 @@ export class Evictor {
   private nextDb = 0;
   /** Per-entry cached MEMORY USAGE, dropped when the key is modified. */
   private readonly cache = new WeakMap<Entry, number>();
+  /**
+   * server.pre_command_oom_state: whether memory was over the limit when the
+   * current command started (processCommand). A script's first deny-oom
+   * command is refused on it, not on memory the script itself allocated.
+   */
+  oomAtCommandStart = false;
 
-  constructor(private readonly engine: Engine) {}
+  /** maxmemory, kept current by CONFIG SET (read before every command). */
+  private readonly limit: { maxmemory: number };
+
+  constructor(private readonly engine: Engine) {
+    this.limit = engine.config.live(['maxmemory'], (cfg) => ({ maxmemory: cfg.getInt('maxmemory') }));
+  }
 
   /** The estimate's data part: the keys' MEMORY USAGE. */
   datasetMemory(): number {
@@ -81,7 +92,7 @@ export class Evictor {
    * import mode, or no key is left to evict.
    */
   perform(now: number): boolean {
-    const maxmemory = this.engine.config.getInt('maxmemory');
+    const maxmemory = this.limit.maxmemory;
     // isSafeToPerformEvictions: not while CLIENT PAUSE holds writes and expiry back.
     if (maxmemory === 0 || this.engine.pause.expiryPaused) return true;
     let used = this.usedMemory();

@@ -3,6 +3,7 @@
  * genValkeyInfoString). Counters come from the engine; values that only a
  * real process has (memory, CPU, event loop) are plausible estimates.
  */
+import { scriptingMemory } from './scripting/memory.js';
 import { release, totalmem, type as osType } from 'node:os';
 import type { Bytes } from '../protocol/index.js';
 import type { Context } from './context.js';
@@ -153,7 +154,7 @@ const SECTIONS: Section[] = [
         `clients_hz:${hz}`,
         `lru_clock:${secs(now) & ((1 << 24) - 1)}`,
         `executable:${e.process.executable}`,
-        'config_file:',
+        `config_file:${e.configFile}`,
         'io_threads_active:0',
         `availability_zone:${e.config.get('availability-zone')}`,
         listener,
@@ -207,11 +208,13 @@ const SECTIONS: Section[] = [
     name: 'memory', title: 'Memory', lines(ctx) {
       const e = ctx.engine;
       const m = estimateMemory(e);
-      const rss = Math.round(m.used * 7.5);
+      // The process's own resident set when the host tells it (a server does); else a typical V8 ratio to the estimate.
+      const rss = e.process.rss?.() ?? Math.round(m.used * 7.5);
       const maxmemory = Number(e.config.get('maxmemory'));
       const sys = safeTotalMem();
-      const lua = 33792;
-      const functions = 35840;
+      const sm = scriptingMemory(e.scripting);
+      const lua = sm.vmEval;
+      const functions = sm.vmFunctions;
       const pct = (a: number, b: number) => fixed2(b ? (a / b) * 100 : 0);
       return [
         `used_memory:${m.used}`,
@@ -234,16 +237,16 @@ const SECTIONS: Section[] = [
         `used_memory_lua:${lua}`,
         `used_memory_vm_eval:${lua}`,
         `used_memory_lua_human:${bytesToHuman(lua)}`,
-        'used_memory_scripts_eval:0',
+        `used_memory_scripts_eval:${sm.scriptsEval}`,
         `number_of_cached_scripts:${e.scripting.scripts.size}`,
         `number_of_functions:${e.scripting.functions.size}`,
         `number_of_libraries:${e.scripting.libraries.size}`,
         `used_memory_vm_functions:${functions}`,
         `used_memory_vm_total:${lua + functions}`,
         `used_memory_vm_total_human:${bytesToHuman(lua + functions)}`,
-        'used_memory_functions:328',
-        'used_memory_scripts:328',
-        'used_memory_scripts_human:328B',
+        `used_memory_functions:${sm.functions}`,
+        `used_memory_scripts:${sm.scriptsEval + sm.functions}`,
+        `used_memory_scripts_human:${bytesToHuman(sm.scriptsEval + sm.functions)}`,
         `maxmemory:${maxmemory}`,
         `maxmemory_human:${bytesToHuman(maxmemory)}`,
         `maxmemory_policy:${e.config.get('maxmemory-policy')}`,
@@ -284,14 +287,15 @@ const SECTIONS: Section[] = [
         `rdb_changes_since_last_save:${e.stats.dirty}`,
         'rdb_bgsave_in_progress:0',
         `rdb_last_save_time:${e.stats.lastSave}`,
-        'rdb_last_bgsave_status:ok',
+        `rdb_last_bgsave_status:${e.persistence.lastBgsaveOk ? 'ok' : 'err'}`,
         `rdb_last_bgsave_time_sec:${sc.lastBgsaveTimeSec}`,
         'rdb_current_bgsave_time_sec:-1',
         `rdb_saves:${sc.rdbSaves}`,
-        'rdb_last_cow_size:0', 'rdb_last_load_keys_expired:0', 'rdb_last_load_keys_loaded:0',
+        'rdb_last_cow_size:0', `rdb_last_load_keys_expired:${e.persistence.lastLoadExpired}`,
+        `rdb_last_load_keys_loaded:${e.persistence.lastLoadLoaded}`,
         `aof_enabled:${aof ? 1 : 0}`,
-        'aof_rewrite_in_progress:0', 'aof_rewrite_scheduled:0', 'aof_last_rewrite_time_sec:-1',
-        'aof_current_rewrite_time_sec:-1', 'aof_last_bgrewrite_status:ok', 'aof_rewrites:0',
+        'aof_rewrite_in_progress:0', 'aof_rewrite_scheduled:0', `aof_last_rewrite_time_sec:${e.persistence.aofRewrites ? 0 : -1}`,
+        'aof_current_rewrite_time_sec:-1', 'aof_last_bgrewrite_status:ok', `aof_rewrites:${e.persistence.aofRewrites}`,
         'aof_rewrites_consecutive_failures:0', 'aof_last_write_status:ok', 'aof_last_cow_size:0',
         'module_fork_in_progress:0', 'module_fork_last_cow_size:0', 'slot_migration_fork_in_progress:0',
       ];
@@ -358,7 +362,7 @@ const SECTIONS: Section[] = [
         `pubsubshard_channels:${shard.size}`,
         'latest_fork_usec:0',
         'total_forks:0',
-        'migrate_cached_sockets:0',
+        `migrate_cached_sockets:${e.migrateLinks.size}`,
         'slave_expires_tracked_keys:0',
         'active_defrag_hits:0',
         'active_defrag_misses:0',
@@ -381,8 +385,8 @@ const SECTIONS: Section[] = [
         'io_threaded_poll_processed:0',
         'io_threaded_total_prefetch_batches:0',
         'io_threaded_total_prefetch_entries:0',
-        'client_query_buffer_limit_disconnections:0',
-        'client_output_buffer_limit_disconnections:0',
+        `client_query_buffer_limit_disconnections:${e.outputLimits.queryDisconnections}`,
+        `client_output_buffer_limit_disconnections:${e.outputLimits.disconnections}`,
         'reply_buffer_shrinks:0',
         'reply_buffer_expands:0',
         `eventloop_cycles:${s.commandsProcessed}`,

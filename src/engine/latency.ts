@@ -31,12 +31,20 @@ export class LatencyMonitor {
   readonly events = new Map<string, TimeSeries>();
   private readonly histograms = new Map<CommandEntry, Histogram>();
 
-  constructor(private readonly config: Config) {}
+  /** The settings read on every command, kept current by CONFIG SET. */
+  private readonly settings: { tracking: boolean; thresholdMs: number };
+
+  constructor(config: Config) {
+    this.settings = config.live(['latency-tracking', 'latency-monitor-threshold'], (cfg) => ({
+      tracking: cfg.getBool('latency-tracking'),
+      thresholdMs: cfg.getInt('latency-monitor-threshold'),
+    }));
+  }
 
   /** What call() records after every command: the event sample and the command's histogram. */
   commandRan(cmd: CommandEntry, durationUs: number, nowMs: number): void {
     this.addSampleIfNeeded(cmd.flags.has('fast') ? 'fast-command' : 'command', durationUs, nowMs);
-    if (this.config.getBool('latency-tracking')) {
+    if (this.settings.tracking) {
       let h = this.histograms.get(cmd);
       if (!h) this.histograms.set(cmd, (h = new Histogram()));
       h.record(Math.round(durationUs * 1000));
@@ -45,7 +53,7 @@ export class LatencyMonitor {
 
   /** latencyAddSampleIfNeeded */
   addSampleIfNeeded(event: string, latencyUs: number, nowMs: number): void {
-    const threshold = this.config.getInt('latency-monitor-threshold');
+    const threshold = this.settings.thresholdMs;
     if (threshold !== 0 && latencyUs >= threshold * 1000) this.addSample(event, latencyUs, nowMs);
   }
 

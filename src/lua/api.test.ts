@@ -163,3 +163,26 @@ describe('speed', () => {
     expect(L.globals.get('print')).toBeInstanceOf(LuaFunction);
   });
 });
+
+describe('preemptible tasks', () => {
+  const slices = (src: string): { slices: number; result: LuaValue; line: number } => {
+    const L = createLuaState({ print: () => {} });
+    const f = L.load(src, '@t');
+    L.setStepHook(() => true, 10000);
+    const task = L.runTask(f, []);
+    let n = 0;
+    while (!task.step()) n++;
+    return { slices: n, result: task.result[0], line: L.hookLine };
+  };
+
+  test('a loop yields at its back edge even when the hook keeps firing inside what it calls (pcall, functions)', () => {
+    const r = slices('local a = 0\nfor i = 1, 200000 do\n  pcall(function() a = a + 1 end)\nend\nreturn a');
+    expect(r.result).toBe(200000);
+    expect(r.slices).toBeGreaterThan(5);
+    expect(slices('local function f(x) return x + 1 end\nlocal a = 0\nwhile a < 200000 do\n  a = f(a)\nend\nreturn a').slices).toBeGreaterThan(5);
+  });
+
+  test('the hook knows the line of the loop whose back edge ran it', () => {
+    expect(slices('local a = 0\nwhile a < 100000 do\n  a = a + 1\nend\nreturn a').line).toBe(3);
+  });
+});

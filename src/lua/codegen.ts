@@ -74,8 +74,9 @@ export class CodeGen {
   private freeTmp(n = 1): void { this.fx.tmp -= n; }
 
   /** A loop's back edge: the step hook, and in a generator body the point where a preemptible task yields. */
-  private tick(): string {
-    return this.gen ? 'if (--R.budget <= 0 && R.tick()) yield PREEMPT;' : 'if (--R.budget <= 0) R.tick();';
+  private tick(body: readonly Stat[]): string {
+    const line = lastLine(body);
+    return this.gen ? `if (--R.budget <= 0 && R.tick(${line}, true)) yield PREEMPT;` : `if (--R.budget <= 0) R.tick(${line});`;
   }
 
   private vname(v: VarInfo): string { return v.captured ? `L${v.id}.v` : `L${v.id}`; }
@@ -130,9 +131,9 @@ export class CodeGen {
       case 'callstat': return this.callExpr(s.call) + ';';
       case 'do': return `{${this.block(s.body)}}`;
       case 'while':
-        return `while (${this.cond(s.cond)}) {${this.block(s.body)}\n${this.tick()}}`;
+        return `while (${this.cond(s.cond)}) {${this.block(s.body)}\n${this.tick(s.body)}}`;
       case 'repeat':
-        return `do {${this.block(s.body)}\n${this.tick()} if (${this.cond(s.cond)}) break;} while (true);`;
+        return `do {${this.block(s.body)}\n${this.tick(s.body)} if (${this.cond(s.cond)}) break;} while (true);`;
       case 'if': {
         let code = '';
         s.conds.forEach((c, i) => {
@@ -147,7 +148,7 @@ export class CodeGen {
         const stepConst = s.step === undefined ? 1 : s.step.k === 'num' ? s.step.v : undefined;
         const init = `${a} = ${this.expr1(s.start)}, ${b} = ${this.expr1(s.limit)}, ${c} = ${s.step ? this.expr1(s.step) : '1'}, ${a} = FORNUM(${a}, 0, ${S}), ${b} = FORNUM(${b}, 1, ${S}), ${c} = FORNUM(${c}, 2, ${S})`;
         const test = stepConst === undefined ? `(${c} > 0 ? ${a} <= ${b} : ${a} >= ${b})` : stepConst > 0 ? `${a} <= ${b}` : `${a} >= ${b}`;
-        const code = `for (${init}; ${test}; ${a} += ${c}) {${this.declare(s.v, a)}\n${this.block(s.body)}\n${this.tick()}}`;
+        const code = `for (${init}; ${test}; ${a} += ${c}) {${this.declare(s.v, a)}\n${this.block(s.body)}\n${this.tick(s.body)}}`;
         this.freeTmp(3);
         return `{${code}}`;
       }
@@ -161,7 +162,7 @@ export class CodeGen {
           : `(${f} instanceof LF ? ${f}.f(${st}, ${ctl}) : CALLM(${f}, ${S}, [${st}, ${ctl}]))`;
         const decl = s.vars.map((v, i) => this.declare(v, `${r}[${i}]`)).join(' ');
         const code = `${vals.pre}${f} = ${vals.vals[0]}; ${st} = ${vals.vals[1]}; ${ctl} = ${vals.vals[2]};${vals.post}
-for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? (${st}.next(${ctl}) ?? EMPTY) : ${call}; if (${r}[0] === undefined) break; ${ctl} = ${r}[0]; {${decl}\n${this.block(s.body)}}\n${this.tick()}}`;
+for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? (${st}.next(${ctl}) ?? EMPTY) : ${call}; if (${r}[0] === undefined) break; ${ctl} = ${r}[0]; {${decl}\n${this.block(s.body)}}\n${this.tick(s.body)}}`;
         this.freeTmp(4);
         return `{${code}}`;
       }
@@ -432,4 +433,14 @@ for (;;) { C[d] = ${S}; ${r} = (${f} === NEXT && ${st} instanceof LuaTable) ? ($
     this.freeTmp(2);
     return code;
   }
+}
+
+/** The line of a loop body's last statement that has one (5.1 gives the back edge the line of the body's last token); -1 if none. */
+function lastLine(body: readonly Stat[]): number {
+  for (let i = body.length - 1; i >= 0; i--) {
+    const st = body[i]!;
+    if ('line' in st) return st.line;
+    if (st.k === 'callstat' && 'line' in st.call) return st.call.line;
+  }
+  return -1;
 }

@@ -11,6 +11,13 @@ const MAXTAGLOOP = 100;
 /** What a preempted task's generator yields (see LuaState.runTask). */
 const PREEMPT: LuaValue[] = [];
 const MAXCCALLS = 200;
+/**
+ * Steps between retries of a yield the step hook asked for where the task
+ * could not yield: every step, so that the first back edge in the task's
+ * frames takes it (a longer period could keep landing on the same
+ * non-preemptible point of a loop, say the entry of a function it calls).
+ */
+const PREEMPT_RETRY = 1;
 const EMPTY: LuaValue[] = [];
 
 export interface LuaStateOptions {
@@ -91,15 +98,44 @@ export class LuaState implements TableContext {
 
   /**
    * The step hook; true when a preemptible task (runTask) should yield here:
-   * the hook asked for it, and the code runs in the task's own frames (not
-   * in a coroutine, nor under a host function such as pcall or sort).
+   * the hook asked for it, the caller can yield (`yieldable`: a loop's back
+   * edge in a generator body), and the code runs in the task's own frames
+   * (not in a coroutine, nor under a host function such as sort). A yield
+   * asked for anywhere else is kept until such a back edge comes.
    */
-  tick(): boolean {
+  tick(line = -1, yieldable = false): boolean {
+    this.hookLine = line;
+    if (this.preemptPending) {
+      // A yield was asked for where none could happen: take the first back edge in the task's own frames.
+      if (yieldable && this.canPreempt()) {
+        this.preemptPending = false;
+        this.budget = this.hookEvery;
+        return true;
+      }
+      this.budget = PREEMPT_RETRY;
+      if (++this.preemptRetries * PREEMPT_RETRY < this.hookEvery) return false;
+      this.preemptRetries = 0;
+    }
     this.budget = this.hookEvery;
     if (!this.hook) return false;
     const y = this.hook();
-    return y === true && this.task !== undefined && this.current === undefined && this.nC === this.task.nC;
+    if (y !== true || this.task === undefined) return false;
+    if (yieldable && this.canPreempt()) return true;
+    this.preemptPending = true;
+    this.preemptRetries = 0;
+    this.budget = PREEMPT_RETRY;
+    return false;
   }
+
+  /** The code runs in the preemptible task's own frames (not in a coroutine, nor under a host function such as sort). */
+  private canPreempt(): boolean {
+    return this.task !== undefined && this.current === undefined && this.nC === this.task.nC;
+  }
+
+  /** The source line of the loop whose back edge ran the step hook last (-1: not a loop). */
+  hookLine = -1;
+  private preemptPending = false;
+  private preemptRetries = 0;
 
   /**
    * Runs `f` as a task that may suspend: at a loop's back edge, when the step
@@ -108,6 +144,7 @@ export class LuaState implements TableContext {
    * by other Lua code meanwhile. Errors are thrown from step() as from call().
    */
   runTask(f: LuaFunction, args: LuaValue[]): LuaTask {
+    this.preemptPending = false;
     return new LuaTask(this, f, args);
   }
 
@@ -382,8 +419,8 @@ export class LuaState implements TableContext {
       if (o instanceof LuaTable) {
         if (o.readonly) this.rtError('Attempt to modify a readonly table', s);
         const mt = o.metatable;
-        const old = o.get(k);
-        if (old !== undefined || !mt || (tm = mt.getStr('__newindex') as LuaValue) === undefined) {
+        // Without a metatable the old value does not matter: no lookup.
+        if (!mt || o.get(k) !== undefined || (tm = mt.getStr('__newindex') as LuaValue) === undefined) {
           try { o.set(k, v); } catch (e) { if (e instanceof TableError) this.rtError(e.message, s); throw e; }
           return;
         }

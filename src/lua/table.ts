@@ -48,25 +48,34 @@ function arrayIndex(k: unknown): number {
 
 export class TableError extends Error {}
 
+/**
+ * The dummy node of an empty hash part (ltable.c's dummynode), shared by
+ * every table without one: never written, as any new key first rehashes.
+ */
+const DUMMY_KEYS: readonly unknown[] = Object.freeze([undefined]);
+const DUMMY_NEXTS = new Int32Array([-1]);
+const DUMMY_INDEX: ReadonlyMap<unknown, number> = new Map();
+
 export class LuaTable implements Identity {
   readonly hid: number;
   metatable: LuaTable | undefined = undefined;
   readonly = false;
-  /** Array part, slots 1..arr.length. */
+  /** Array part, slots 1..arr.length (nil slots are undefined or holes). */
   arr: unknown[] = [];
   /** Hash part; `dummy` stands for the shared empty node of size 1. */
   private dummy = true;
   private lsize = 0;
-  private keys: unknown[] = [undefined];
-  private vals: unknown[] = [undefined];
-  private nexts: Int32Array = new Int32Array([-1]);
+  private keys = DUMMY_KEYS as unknown[];
+  private vals = DUMMY_KEYS as unknown[];
+  private nexts: Int32Array = DUMMY_NEXTS;
   private lastfree = 0;
-  private readonly index = new Map<unknown, number>();
+  /** Key → node; the shared empty map while the hash part is the dummy node. */
+  private index = DUMMY_INDEX as Map<unknown, number>;
 
   constructor(readonly ctx: TableContext, narray = 0, nhash = 0) {
     this.hid = ctx.newId();
-    if (narray > 0) this.arr = new Array<unknown>(narray).fill(undefined);
-    this.setNodeVector(nhash);
+    if (narray > 0) this.arr = new Array<unknown>(narray);
+    if (nhash > 0) this.setNodeVector(nhash);
   }
 
   get sizeArray(): number { return this.arr.length; }
@@ -172,8 +181,9 @@ export class LuaTable implements Identity {
   private setNodeVector(size: number): void {
     if (size === 0) {
       this.dummy = true; this.lsize = 0;
-      this.keys = [undefined]; this.vals = [undefined]; this.nexts = new Int32Array([-1]);
+      this.keys = DUMMY_KEYS as unknown[]; this.vals = DUMMY_KEYS as unknown[]; this.nexts = DUMMY_NEXTS;
       this.lastfree = 0;
+      this.index = DUMMY_INDEX as Map<unknown, number>;
     } else {
       const lsize = ceillog2(size);
       if (lsize > MAXBITS) throw new TableError('table overflow');
@@ -183,8 +193,8 @@ export class LuaTable implements Identity {
       this.vals = new Array<unknown>(n).fill(undefined);
       this.nexts = new Int32Array(n).fill(-1);
       this.lastfree = n;
+      this.index = new Map();
     }
-    this.index.clear();
   }
 
   private resize(nasize: number, nhsize: number): void {
@@ -192,7 +202,15 @@ export class LuaTable implements Identity {
     const oldkeys = this.keys, oldvals = this.vals, olddummy = this.dummy;
     const oldhsize = olddummy ? 0 : oldkeys.length;
     if (nasize > oldasize) {
-      for (let i = oldasize; i < nasize; i++) this.arr.push(undefined);
+      // Empty slots stay holes (they read as nil): an array part of numbers keeps V8's unboxed
+      // double elements, and no slot is written twice (pushing slot by slot is several times slower).
+      const old = this.arr;
+      const grown = new Array<unknown>(nasize);
+      for (let i = 0; i < oldasize; i++) {
+        const v = old[i];
+        if (v !== undefined) grown[i] = v;
+      }
+      this.arr = grown;
     }
     this.setNodeVector(nhsize);
     if (nasize < oldasize) {

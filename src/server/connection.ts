@@ -78,6 +78,7 @@ export class Connection {
     const laddr = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
     this.client = engine.connect({ addr, laddr, fd }, {
       deliver: (reply, push) => this.deliver(reply, push === true),
+      pendingOutput: () => this.pendingOutput,
       close: () => this.requestClose(),
     });
     this.decoder = new RequestDecoder({
@@ -105,6 +106,11 @@ export class Connection {
     if (this.closed) return;
     this.client.netIn += chunk.length;
     this.decoder.push(chunk);
+    // client-query-buffer-limit (and 1 MB before AUTH): the client is closed, nothing it sent runs.
+    if (this.engine.outputLimits.queryExceeded(this.client, this.decoder.pending, this.engine.config.getInt('client-query-buffer-limit'))) {
+      this.destroy();
+      return;
+    }
     this.process();
   }
 
@@ -278,6 +284,11 @@ export class Connection {
       this.out = '';
       this.client.netOut += data.length;
       this.wire.write(data);
+      // closeClientOnOutputBufferLimitReached: a client over its limit goes at once, its output dropped.
+      if (this.engine.outputLimits.exceeded(this.client, this.wire.writableLength, this.engine.clock.now())) {
+        this.destroy();
+        return;
+      }
     }
     if (this.closeAfterFlush && !this.running) {
       this.closed = true;

@@ -10,7 +10,6 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { loadSnapshot, takeSnapshot } from '../engine/rdb/snapshot.js';
-import { dumpFunctions, restoreFunctions } from '../engine/scripting/function-dump.js';
 import type { StreamCommand } from '../engine/replication/index.js';
 import type { Timer } from '../time/index.js';
 
@@ -43,10 +42,8 @@ export class ReplicaLink {
     const now = primary.clock.now();
     replica.repl.follow(opts.primaryHost ?? '127.0.0.1', opts.primaryPort ?? primary.process.tcpPort);
     this.id = primary.repl.addReplica(opts.replicaIp ?? '127.0.0.1', opts.replicaPort ?? replica.process.tcpPort);
-    // Full resynchronization: the replica's data is replaced by the primary's.
+    // Full resynchronization: the replica's data (keys and function libraries, as the RDB carries them) is replaced by the primary's.
     loadSnapshot(replica, takeSnapshot(primary, now), { flush: true, merge: false }, now);
-    // The RDB carries the function libraries too.
-    restoreFunctions(replica.scripting, dumpFunctions(primary.scripting, false), 'flush');
     replica.repl.synced(primary.repl.replid, primary.repl.prop.offset);
     this.detach = primary.repl.prop.attach((cmd) => this.receive(cmd));
     primary.repl.ack(this.id, replica.repl.prop.offset);

@@ -6,6 +6,7 @@ import { Engine, type EngineOptions } from '../engine/index.js';
 import { SystemClock, VirtualClock, type Clock } from '../time/index.js';
 import { realTimers } from '../time/real-timers.js';
 import { Connection } from './connection.js';
+import { tcpConnector } from './connector.js';
 import { nodeFiles } from './files.js';
 import { createPipe, makeIoredisConnector, type ConnectorBase, type PipeEnd } from './in-process.js';
 import { FaultLayer } from './faults/layer.js';
@@ -65,7 +66,7 @@ export class ValkeyServer<C extends Clock = Clock> {
     this.boundHost = opts.host ?? '127.0.0.1';
     const { port: _port, host: _host, engine, clock, faults, nodeName, replicationHub: _hub, ...engineOpts } = opts;
     this.engine = engine ?? new Engine({
-      files: nodeFiles, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid }, defer: (fn) => { realTimers.setImmediate(fn); },
+      files: nodeFiles, connector: tcpConnector, ...engineOpts, clock: makeClock(clock), process: { pid: process.pid, rss: () => process.memoryUsage.rss() }, defer: (fn) => { realTimers.setImmediate(fn); },
     });
     this.engine.onShutdown = () => this.shutdownByCommand();
     this.ownsFaults = !(faults instanceof Faults);

@@ -103,6 +103,20 @@ describe('DEBUG', () => {
       ['DEBUG', 'DIGEST'],
     ]));
 
+  test('RELOAD carries the function libraries: NOFLUSH fails on a library that exists, MERGE replaces it', () => {
+    const lib = (name: string, ret: string) => `#!lua name=${name}\nserver.register_function('${name}_f', function() return '${ret}' end)`;
+    return d.check([
+      ['FUNCTION', 'FLUSH'], ['SET', 'x', '1'], ['FUNCTION', 'LOAD', lib('relib', 'one')],
+      ['DEBUG', 'RELOAD'], ['FCALL', 'relib_f', '0'], ['FUNCTION', 'LIST'],
+      ['DEBUG', 'RELOAD', 'NOFLUSH'], ['FUNCTION', 'LIST'],
+      ['DEBUG', 'RELOAD', 'NOFLUSH', 'MERGE'], ['FUNCTION', 'LIST'], ['GET', 'x'],
+      ['FUNCTION', 'LOAD', lib('other', 'two')], ['DEBUG', 'RELOAD', 'NOSAVE'], ['FUNCTION', 'LIST'], ['FCALL', 'other_f', '0'],
+      ['FUNCTION', 'FLUSH'], ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE'], ['FCALL', 'relib_f', '0'],
+      ['DEBUG', 'SLEEP', '0'], ['EVAL', "local a = redis.call('TIME') redis.call('DEBUG', 'SLEEP', '0.01') local b = redis.call('TIME') return a[1] == b[1] and a[2] == b[2]", '0'],
+      ['FUNCTION', 'FLUSH'],
+    ]);
+  });
+
   test('OBJECT: encoding, serialized length, quicklist fields (address, LRU clock and idle time masked: they follow the clock of each server)', async () => {
     if (!d.available) return;
     const lines: string[][] = [];
@@ -318,4 +332,14 @@ describe('DEBUG without enable-debug-command', () => {
       ['CONFIG', 'GET', 'enable-debug-command'],
       ['CONFIG', 'SET', 'enable-debug-command', 'yes'],
     ]));
+});
+
+describe('BGREWRITEAOF and DEBUG LOADAOF with appendonly no', () => {
+  test('LOADAOF brings back the dataset as the rewrite saw it', () =>
+    d.check([
+      ['SET', 'a', '1'], ['RPUSH', 'l', 'x', 'y'], ['SET', 't', 'v', 'PXAT', '4102444800000'],
+      { cmd: ['BGREWRITEAOF'], compare: { kind: 'exact' }, sleepAfter: 300 },
+      ['SET', 'b', '2'], ['DEL', 'a'], ['DEBUG', 'LOADAOF'], ['MGET', 'a', 'b'], ['LRANGE', 'l', '0', '-1'], ['PEXPIRETIME', 't'],
+      ['MULTI'], ['BGREWRITEAOF'], { cmd: ['EXEC'], compare: { kind: 'exact' }, sleepAfter: 300 },
+    ], { resp: [2] }));
 });

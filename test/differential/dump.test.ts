@@ -170,6 +170,28 @@ describe('DUMP payloads', () => {
     ]));
 });
 
+describe('DUMP payloads of streams', () => {
+  const xadds = (k: string, n: number, from = 1): Arg[][] =>
+    nums(n).map((i) => ['XADD', k, `${from + i}-${i % 3}`, ...(i % 4 === 0 ? ['other', String(i)] : ['f', `v${i}`, 'n', String(i * 7)])]);
+  test('entries: master fields, other fields, tombstones, several nodes, trims', () =>
+    d.check([
+      ['XADD', 's', '5-1', 'a', '1'], ['DUMP', 's'],
+      ...xadds('s', 30, 10), ['DUMP', 's'],
+      ['XDEL', 's', '12-2', '20-1'], ['DUMP', 's'],
+      ['CONFIG', 'SET', 'stream-node-max-entries', '7'], ...xadds('t', 40), ['DUMP', 't'],
+      ['XTRIM', 't', 'MAXLEN', '33'], ['DUMP', 't'], ['XTRIM', 't', 'MINID', '~', '20'], ['DUMP', 't'],
+      ['XADD', 'u', '18446744073709551615-18446744073709551614', 'x', 'y'], ['DUMP', 'u'],
+      ['XADD', 'e', 'MAXLEN', '0', '3-3', 'f', 'v'], ['DUMP', 'e'],
+      ['XSETID', 'e', '9-9', 'ENTRIESADDED', '77', 'MAXDELETEDID', '4-4'], ['DUMP', 'e'],
+      ['CONFIG', 'SET', 'stream-node-max-entries', '100'],
+    ]));
+  test('groups without times: group IDs, entries-read, an invalid one', () =>
+    d.check([
+      ...xadds('s', 10), ['XGROUP', 'CREATE', 's', 'g2', '3-0'], ['XGROUP', 'CREATE', 's', 'g1', '$', 'ENTRIESREAD', '4'],
+      ['XGROUP', 'CREATE', 's', 'a', '0'], ['XDEL', 's', '2-1'], ['XGROUP', 'SETID', 's', 'a', '5-1'], ['DUMP', 's'],
+    ]));
+});
+
 // --- DUMP on one server, RESTORE on the other ------------------------------------------
 
 /**
@@ -228,6 +250,20 @@ describe('cross RESTORE (payloads of one server restored on the other)', () => {
     crossRestore(
       [['HSET', 'h', 'a', '1', 'b', '2', 'c', '3', 'd', '4'], ['HPEXPIREAT', 'h', '4102444800000', 'FIELDS', '2', 'a', 'b'], ['HPEXPIREAT', 'h', '4102444800123', 'FIELDS', '1', 'c']],
       'h', [...types('$'), ['HGETALL', '$'], ['HPEXPIRETIME', '$', 'FIELDS', '4', 'a', 'b', 'c', 'd'], ['HLEN', '$']], true));
+  test('stream with groups, consumers and PELs', () =>
+    crossRestore(
+      [
+        ...nums(20).map((i): Arg[] => ['XADD', 's', `${i + 1}-0`, 'f', `v${i}`]),
+        ['XGROUP', 'CREATE', 's', 'g', '0'], ['XGROUP', 'CREATE', 's', 'h', '5-0'], ['XGROUP', 'CREATECONSUMER', 's', 'h', 'idle'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '5', 'STREAMS', 's', '>'], ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '3', 'STREAMS', 's', '>'],
+        ['XACK', 's', 'g', '2-0'], ['XCLAIM', 's', 'g', 'bob', '0', '3-0'], ['XDEL', 's', '4-0', '9-0'],
+      ],
+      's',
+      [
+        ['TYPE', '$'], ['XLEN', '$'], ['XRANGE', '$', '-', '+'], ['XINFO', 'GROUPS', '$'], ['XPENDING', '$', 'g'], ['XPENDING', '$', 'h'],
+        ['XREADGROUP', 'GROUP', 'g', 'carol', 'COUNT', '2', 'STREAMS', '$', '>'],
+        ['XAUTOCLAIM', '$', 'g', 'dan', '0', '0-0', 'COUNT', '2', 'JUSTID'],
+      ]));
   for (const [name, setup, key, probe] of [
     ['string', [['SET', 'k', text(500)]], 'k', [['GET', '$']]],
     ['int string', [['SET', 'k', '-77']], 'k', [['GET', '$']]],

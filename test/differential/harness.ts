@@ -25,7 +25,9 @@ export type Compare =
   /** Only the reply's RESP type (and length for aggregates): random replies. */
   | { kind: 'sameType' }
   /** Run on both, compare nothing (setup whose reply is nondeterministic). */
-  | { kind: 'ignore' };
+  | { kind: 'ignore' }
+  /** Errors byte for byte (either side's); other replies not compared (timing-dependent logs). */
+  | { kind: 'errors' };
 
 export interface Step {
   /** A command (multibulk), or raw bytes to write as they are. */
@@ -228,6 +230,8 @@ function compareOne(c: Compare, a: RawReply, b: RawReply): string | undefined {
       return a.raw === b.raw ? undefined : 'bytes differ';
     case 'ignore':
       return undefined;
+    case 'errors':
+      return (a.value.type !== 'error' && b.value.type !== 'error') || a.raw === b.raw ? undefined : 'errors differ';
     case 'unordered':
       return canon(a.value) === canon(b.value) ? undefined : 'elements differ (order ignored)';
     case 'sameType':

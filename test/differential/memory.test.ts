@@ -153,3 +153,16 @@ describe('property: MEMORY USAGE after random edits', () => {
     }
   }, 300_000);
 });
+
+describe('MEMORY USAGE of streams', () => {
+  const xadds = (k: string, n: number, f: (i: number) => string[]) => Array.from({ length: n }, (_, i): string[] => ['XADD', k, `${i + 1}-0`, ...f(i)]);
+  test("Valkey's estimator: struct, rax, listpacks (the last one preallocated), groups, PELs, consumers", () =>
+    d.check([
+      ['XADD', 's1', '1-1', 'f', 'v'], ['MEMORY', 'USAGE', 's1'],
+      ...xadds('s2', 250, (i) => ['field', `value${i}`]), ['MEMORY', 'USAGE', 's2'], ['MEMORY', 'USAGE', 's2', 'SAMPLES', '0'],
+      ['XGROUP', 'CREATE', 's2', 'g', '0'], ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '30', 'STREAMS', 's2', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '5', 'STREAMS', 's2', '>'], ['XGROUP', 'CREATE', 's2', 'h', '$'], ['MEMORY', 'USAGE', 's2'],
+      ['XADD', 's3', 'MAXLEN', '0', '1-1', 'f', 'v'], ['MEMORY', 'USAGE', 's3'],
+      ...xadds('s4', 1000, (i) => ['a', String(i), 'b', 'x'.repeat(i % 50)]), ['MEMORY', 'USAGE', 's4'], ['MEMORY', 'USAGE', 's4', 'SAMPLES', '2'],
+    ], { resp: [2] }));
+});

@@ -79,8 +79,9 @@ export function clientInfoString(ctx: Context, c: Client, argv?: readonly Bytes[
   const multi = c.multi ? c.multi.queue.length : c.hasMultiState || c.watched.length > 0 ? 0 : -1;
   // A command is counted once it has run: not the one in flight, nor the one a client is blocked in.
   const cmds = current ? Math.max(0, c.totalCommands - 1 - (ctx.inExec ? 1 : 0)) : c.blocked ? c.totalCommands - 1 : c.totalCommands;
-  const obufMem = 0;
-  const totMem = 16384 + 650 + argvMem + multiMem + c.name.length;
+  // omem: the reply list past the 16 KB reply buffer (here: bytes the connection has not sent yet).
+  const obufMem = Math.max(0, (c.sink.pendingOutput?.() ?? 0) - 16384);
+  const totMem = 16384 + 650 + argvMem + multiMem + c.name.length + obufMem;
   return (
     `id=${c.id} addr=${c.conn.addr} laddr=${c.conn.laddr} fd=${c.conn.fd} name=${cTrunc(c.name, Infinity)}` +
     ` age=${secs(ctx.now) - secs(c.createdAt)} idle=${secs(ctx.now) - secs(c.lastInteraction)}` +

@@ -12,12 +12,13 @@
  *   engine, its data and every other client go on.
  * - RESTART and CRASH-AND-RECOVER answer Valkey's own failure reply
  *   ("failed to restart the server"), as when the restart cannot happen.
- * - RELOAD serializes every key with the RDB code and loads it back
- *   (rdb/snapshot.ts); NOSAVE loads what the last SAVE or RELOAD left.
+ * - RELOAD saves the RDB file (persistence.ts: on disk when the server has
+ *   a `dir`, else in memory) and loads it back; NOSAVE loads the file the
+ *   last save left.
  * - LOADAOF: there are no AOF files. With appendonly yes the data is
  *   reloaded as RELOAD does (what an AOF with its RDB preamble gives back);
- *   with appendonly no it empties the data and fails, as Valkey does without
- *   AOF files.
+ *   with appendonly no it loads what the last BGREWRITEAOF kept, and without
+ *   one it empties the data and fails, as Valkey does without AOF files.
  * - LISTPACK and QUICKLIST print nothing (Valkey prints the structure on the
  *   server's stdout); the reply is Valkey's.
  * - SLEEP holds the engine on its clock (Clock.sleep): real time on a
@@ -44,6 +45,7 @@ import { lfuCounter, lfuDecay, lfuInit } from '../keyspace/lfu.js';
 import { jeSize, sdsHdr, sdsReqSize } from '../memory/alloc.js';
 import { robjSize, sdsAlloc } from '../memory/usage.js';
 import { createDumpPayload } from '../rdb/dump.js';
+import { loadRdb } from '../rdb/file.js';
 import { loadSnapshot, takeSnapshot } from '../rdb/snapshot.js';
 import type { ListValue } from '../types/list.js';
 import { encodingOf } from './generic.js';
@@ -305,18 +307,17 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
     else if (isToken(o, 'NOSAVE')) save = false;
     else throw Err.generic('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
   }
-  const engine = ctx.engine;
-  if (save) {
-    engine.rdbSnapshot = takeSnapshot(engine, ctx.now);
-    serverCounters(engine).rdbSaves++;
-    engine.stats.dirty = 0;
-    engine.stats.lastSave = Math.floor(ctx.now / 1000);
+  const p = ctx.engine.persistence;
+  if (save && !p.save(ctx.now, 'internal')) throw Err.raw('ERR');
+  let r;
+  try {
+    // Loading sees the real time of the load, not the command's snapshot.
+    r = p.load({ flush, merge }, ctx.engine.clock.now());
+  } catch {
+    throw Err.generic('Error trying to load the RDB dump, check server logs.');
   }
-  const snap = engine.rdbSnapshot;
-  if (snap === undefined) throw Err.generic('Error trying to load the RDB dump, check server logs.');
-  // Loading sees the real time of the load, not the command's snapshot.
-  const r = loadSnapshot(engine, snap, { flush, merge }, engine.clock.now());
   if (r.duplicate) return crash(ctx); // "Duplicated key found in RDB file": Valkey panics
+  if (r.functionError !== undefined) throw Err.generic('Error trying to load the RDB dump, check server logs.');
   return R.ok;
 }
 
@@ -327,11 +328,18 @@ function reload(ctx: Context, argv: readonly Bytes[]): Reply {
  */
 function loadaof(ctx: Context): Reply {
   const engine = ctx.engine;
-  if (engine.config.get('appendonly') !== 'yes') {
+  const aof = engine.persistence.aofImage;
+  if (engine.config.get('appendonly') === 'yes') {
+    // The AOF holds what the dataset holds now.
+    loadSnapshot(engine, takeSnapshot(engine, ctx.now), { flush: true, merge: false }, engine.clock.now());
+  } else if (aof !== undefined) {
+    // The files the last BGREWRITEAOF left.
+    engine.emptyData(-1, ctx.now);
+    loadRdb(engine, aof, { flush: true, merge: false }, engine.clock.now());
+  } else {
     engine.emptyData(-1, ctx.now);
     throw Err.generic('Error trying to load the AOF files, check server logs.');
   }
-  loadSnapshot(engine, takeSnapshot(engine, ctx.now), { flush: true, merge: false }, engine.clock.now());
   engine.stats.dirty = 0;
   return R.ok;
 }

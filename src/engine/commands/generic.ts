@@ -20,7 +20,7 @@ import type { ListValue } from '../types/list.js';
 import type { HashValue } from '../types/hash.js';
 import type { ZSet } from '../types/zset.js';
 import { toU8 } from '../rdb/bytes.js';
-import { createDumpPayload } from '../rdb/dump.js';
+import { createDumpPayload, dumpOptionsOf } from '../rdb/dump.js';
 import { BadPayload, FOREIGN_TYPE_MIN, isForeignVersion, isObjectType, loadDumpObject, verifyDumpPayload, type Loaded } from '../rdb/restore.js';
 import { readSetLimits } from '../types/set.js';
 import type { StreamValue } from '../types/stream.js';
@@ -367,8 +367,7 @@ function idleSeconds(lru: number, now: number): number {
 function dump(ctx: Context, argv: readonly Bytes[]): Reply {
   const e = ctx.read(argv[1]!);
   if (e === undefined) return R.null;
-  const cfg = ctx.engine.config;
-  return R.bulk(createDumpPayload(e, { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') }));
+  return R.bulk(createDumpPayload(e, dumpOptionsOf(ctx.engine.config)));
 }
 
 /** The payload's value, or the error RESTORE replies with. */

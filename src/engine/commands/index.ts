@@ -12,6 +12,7 @@ import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { introspectionCommands } from './introspection.js';
 import { listCommands } from './list.js';
+import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
@@ -35,6 +36,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   hyperloglogCommands,
   introspectionCommands,
   listCommands,
+  migrateCommands,
   pubsubCommands,
   scriptingCommands,
   serverCommands,

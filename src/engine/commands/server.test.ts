@@ -254,3 +254,11 @@ describe('INFO stats expiry counters', () => {
     expect(field(str('INFO', 'stats'), 'expired_fields')).toBe('0');
   });
 });
+
+test('INFO commandstats usec follows the clock: DEBUG SLEEP on a virtual clock counts its time', () => {
+  const { wire, str } = setup({ config: { 'enable-debug-command': 'yes' } });
+  wire('DEBUG', 'SLEEP', '0.25');
+  wire('DEBUG', 'SLEEP', '0.5');
+  const line = /cmdstat_debug:([^\r]*)/.exec(str('INFO', 'commandstats'))?.[1];
+  expect(line).toBe('calls=2,usec=750000,usec_per_call=375000.00,rejected_calls=0,failed_calls=0');
+});

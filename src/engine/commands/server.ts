@@ -4,6 +4,7 @@
  * container lives in introspection.ts.
  */
 import { replicaof, roleReply } from '../replication/info.js';
+import { scriptingMemory } from '../scripting/memory.js';
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import { getLong, getLongLong, isToken, parseLongLong } from '../args.js';
 import type { CommandEntry, CommandGroup } from '../command.js';
@@ -15,8 +16,9 @@ import type { Engine } from '../engine.js';
 import { Err } from '../errors.js';
 import { helpReply, subcommandSyntaxError } from '../help.js';
 import { memoryUsage } from '../memory/usage.js';
+import { rewriteConfig } from '../config-rewrite.js';
+import { strerror } from '../files.js';
 import { restore } from './generic.js';
-import { takeSnapshot } from '../rdb/snapshot.js';
 import { estimateMemory, fixed2, infoString, REDIS_VERSION, serverCounters, VALKEY_VERSION } from '../info.js';
 import { lolwut5, lolwut6, lolwut9, type LolwutOptions } from '../lolwut.js';
 
@@ -33,6 +35,17 @@ const CONFIG_HELP = [
   '    Rewrite the configuration file.',
 ];
 
+const MODULE_HELP = [
+  'LIST',
+  '    Return a list of loaded modules.',
+  'LOAD <path> [<arg> ...]',
+  '    Load a module library from <path>, passing to it any optional arguments.',
+  'LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]',
+  '    Load a module library from <path>, while passing it module configurations and optional arguments.',
+  'UNLOAD <name>',
+  '    Unload a module.',
+];
+
 // -------------------------------------------------------------- flushing ---
 
 /** getFlushCommandFlags: FLUSHDB / FLUSHALL take SYNC or ASYNC, nothing else. */
@@ -42,15 +55,6 @@ function checkFlushArgs(argv: readonly Bytes[]): boolean {
   throw Err.syntax();
 }
 
-/**
- * rdbSave as far as a server without files goes: the data counts as saved
- * now, and its snapshot is what DEBUG RELOAD NOSAVE loads.
- */
-function doSave(engine: Engine, now: number): void {
-  engine.rdbSnapshot = takeSnapshot(engine, now);
-  engine.stats.dirty = 0;
-  engine.stats.lastSave = Math.floor(now / 1000);
-}
 
 // ----------------------------------------------------------------- CONFIG ---
 
@@ -107,7 +111,8 @@ function kvstoreMem(n: number): number {
 function memoryStats(ctx: Context): Reply {
   const engine = ctx.engine;
   const m = estimateMemory(engine);
-  const caches = 184 + 328;
+  const sm = scriptingMemory(engine.scripting);
+  const caches = sm.scriptsEval + sm.functions;
   const dbs: [Reply, Reply][] = [];
   let dbOverhead = 0;
   let lut = 0;
@@ -142,8 +147,8 @@ function memoryStats(ctx: Context): Reply {
     f('cluster.slot_import', R.int(0)),
     f('cluster.slot_export', R.int(0)),
     f('aof.buffer', R.int(0)),
-    f('lua.caches', R.int(184)),
-    f('functions.caches', R.int(328)),
+    f('lua.caches', R.int(sm.scriptsEval)),
+    f('functions.caches', R.int(sm.functions)),
     ...dbs,
     f('overhead.db.hashtable.lut', R.int(lut)),
     f('overhead.db.hashtable.rehashing', R.int(0)),
@@ -388,7 +393,9 @@ export const serverCommands: CommandGroup = {
   lastsave: (ctx) => R.int(ctx.engine.stats.lastSave),
 
   time(ctx) {
-    const us = Math.floor(ctx.engine.clock.nowUs());
+    // server.ustime is cached per execution unit: a script's commands see the script's start, EXEC's its own.
+    const run = ctx.client.script ? ctx.engine.scripting.running : null;
+    const us = run ? run.nowUs : ctx.inExec ? ctx.now * 1000 : Math.floor(ctx.engine.clock.nowUs());
     const s = Math.floor(us / 1e6);
     return R.array([R.bulk(String(s)), R.bulk(String(us - s * 1e6))]);
   },
@@ -404,10 +411,8 @@ export const serverCommands: CommandGroup = {
     checkFlushArgs(argv);
     ctx.dirty(ctx.engine.emptyData(-1, ctx.now));
     ctx.forcePropagation();
-    if (ctx.engine.config.get('save') !== '') {
-      serverCounters(ctx.engine).rdbSaves++;
-      doSave(ctx.engine, ctx.now);
-    }
+    // flushAllDataAndResetRDB: with save points, the empty dataset is saved at once.
+    if (ctx.engine.persistence.hasSavePoints) ctx.engine.persistence.save(ctx.now, 'internal');
     return R.ok;
   },
 
@@ -433,26 +438,37 @@ export const serverCommands: CommandGroup = {
   },
 
   save(ctx) {
-    serverCounters(ctx.engine).rdbSaves++;
-    doSave(ctx.engine, ctx.now);
+    if (!ctx.engine.persistence.save(ctx.now, 'save')) throw Err.raw('ERR');
     return R.ok;
   },
 
   bgsave(ctx, argv) {
+    const p = ctx.engine.persistence;
     if (argv.length > 1) {
       if (argv.length === 2 && isToken(argv[1]!, 'SCHEDULE')) {
-        // No child process is ever running here, so SCHEDULE starts at once.
+        // No child process is ever running here, so SCHEDULE starts at once (outside MULTI).
       } else if (argv.length === 2 && isToken(argv[1]!, 'CANCEL')) {
-        throw Err.generic('Background saving is currently not in progress or scheduled');
+        // A background save is finished by the time BGSAVE answers: only a scheduled one can be cancelled.
+        if (!p.scheduled) throw Err.generic('Background saving is currently not in progress or scheduled');
+        p.scheduled = false;
+        return R.simple('Scheduled background saving cancelled');
       } else {
         throw Err.syntax();
       }
     }
-    const sc = serverCounters(ctx.engine);
-    sc.rdbSaves++;
-    sc.lastBgsaveTimeSec = 0;
-    doSave(ctx.engine, ctx.now);
-    return R.simple(ctx.inExec ? 'Background saving scheduled' : 'Background saving started');
+    if (ctx.inExec) {
+      // Run by the cron once the transaction is done.
+      p.scheduled = true;
+      return R.simple('Background saving scheduled');
+    }
+    p.save(ctx.now, 'bgsave');
+    return R.simple('Background saving started');
+  },
+
+  // The rewrite is done by the time it answers (no child process); the AOF is the dataset as an RDB preamble.
+  bgrewriteaof(ctx) {
+    ctx.engine.persistence.rewriteAof(ctx.now);
+    return R.simple(ctx.inExec ? 'Background append only file rewriting scheduled' : 'Background append only file rewriting started');
   },
 
   lolwut,
@@ -469,10 +485,12 @@ export const serverCommands: CommandGroup = {
     // Nothing ever waits for replicas here, so no shutdown is ever in progress.
     if (f.abort) throw Err.generic('No shutdown in progress.');
     if (!f.now && ctx.client.denyBlocking) throw Err.generic("SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
-    // The snapshot Valkey writes when save points are set (or SAVE is given): valkey-double keeps no files.
-    if (f.save || (!f.nosave && ctx.engine.config.get('save') !== '')) {
-      serverCounters(ctx.engine).rdbSaves++;
-      doSave(ctx.engine, ctx.now);
+    // prepareForShutdown: the file Valkey writes when save points are set (or SAVE is given); a failed
+    // save keeps the server up unless FORCE.
+    if (f.save || (!f.nosave && ctx.engine.persistence.hasSavePoints)) {
+      if (!ctx.engine.persistence.save(ctx.now, 'internal') && !f.force) {
+        throw Err.generic('Errors trying to SHUTDOWN. Check logs.');
+      }
     }
     // The server goes away without answering: the connection just closes.
     ctx.client.dropReplies++;
@@ -596,8 +614,40 @@ export const serverCommands: CommandGroup = {
     return R.ok;
   },
 
-  'config|rewrite'() {
-    throw Err.generic('The server is running without a config file');
+  // MODULE: Valkey 9.1's Lua engine is a built-in module, the only one; loading any other fails as a
+  // dlopen() of a file that is not a module does. Unloading "lua" (which Valkey allows) is not supported.
+  'module|help': (_ctx, argv) => helpReply(argv[0]!, MODULE_HELP),
+  'module|list': () => R.array([R.map([
+    [R.bulk('name'), R.bulk('lua')], [R.bulk('ver'), R.int(1)], [R.bulk('path'), R.bulk('lua')], [R.bulk('args'), R.emptyArray],
+  ])]),
+  'module|load'() {
+    throw Err.generic('Error loading the extension. Please check the server logs.');
+  },
+  'module|loadex'() {
+    throw Err.generic('Error loading the extension. Please check the server logs.');
+  },
+  'module|unload'(_ctx, argv) {
+    if (argv[2] === 'lua') throw Err.generic('Error unloading module: operation not possible.');
+    throw Err.generic('Error unloading module: no such module with that name');
+  },
+
+  'config|rewrite'(ctx) {
+    const e = ctx.engine;
+    if (e.configFile === '') throw Err.generic('The server is running without a config file');
+    try {
+      let old = '';
+      try {
+        old = e.files!.read(e.configFile);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOENT') throw err;
+      }
+      const users = e.acl.sortedUsers().map((u) => `user ${u.name} ${u.describe()}`);
+      const live = { port: processValue(e, 'port', e.config.get('port')) };
+      e.files!.write(e.configFile, rewriteConfig({ old, config: e.config, users, live }));
+    } catch (err) {
+      throw Err.generic(`Rewriting config file: ${strerror(err)}`);
+    }
+    return R.ok;
   },
 };
 

@@ -134,6 +134,8 @@ describe('MULTI / EXEC basics', () => {
     wire(a, 'SET', 'k', 'v', 'PX', '1');
     for (let i = 0; i < 5; i++) wire(a, 'GET', 'k');
     expect(wire(a, 'EXEC')).toBe('*6\r\n+OK\r\n' + '$1\r\nv\r\n'.repeat(5));
+    // The next command reads the clock once (its own snapshot): let the millisecond of PX 1 pass first.
+    clock.t++;
     expect(wire(a, 'GET', 'k')).toBe('$-1\r\n');
   });
 });

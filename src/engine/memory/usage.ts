@@ -22,8 +22,10 @@ import type { HashValue } from '../types/hash.js';
 import { lpEntrySize, type ListValue } from '../types/list.js';
 import type { SetValue } from '../types/set.js';
 import { stringEncoding } from '../types/string.js';
+import { encodeId, nodeBytes as streamNodeBytes, sortedNames, type StreamID, type StreamValue } from '../types/stream.js';
 import type { ZSet } from '../types/zset.js';
 import { jeSize, sdsReqSize } from './alloc.js';
+import { raxAllocSize } from './rax.js';
 import { LzfCompressor } from '../rdb/lzf.js';
 import { compressNode, inCompressedRange, nodeBytes } from '../rdb/quicklist.js';
 
@@ -189,6 +191,8 @@ export function memoryUsage(key: Bytes, e: Entry, samples: number, compressDepth
       })();
       return Math.floor(base + hashtableMem(fields.length, 8) + sampled(sizes, all, fields.length) + volatileSetMem(h.volatileCount));
     }
+    case 'stream':
+      return Math.floor(robjSize(key.length, ttl) + streamSize(e.value as StreamValue, all));
     default:
       throw Err.generic(`MEMORY USAGE of a ${e.type} value is not implemented by valkey-double yet`);
   }
@@ -198,4 +202,57 @@ export function memoryUsage(key: Bytes, e: Entry, samples: number, compressDepth
 function volatileSetMem(n: number): number {
   if (n <= 1) return 0;
   return jeSize(8 + 8 * n);
+}
+
+/** sizeof(stream), sizeof(streamCG), sizeof(streamConsumer), sizeof(streamNACK). */
+const STREAM_STRUCT = 80;
+const CG_STRUCT = 40;
+const CONSUMER_STRUCT = 32;
+const NACK_STRUCT = 24;
+/** STREAM_LISTPACK_MAX_PRE_ALLOCATE. */
+const LP_PREALLOC = 4096;
+
+const idKeys = (ids: Iterable<[StreamID, unknown]>): Uint8Array[] => [...ids].map(([id]) => encodeId(id));
+
+/**
+ * objectComputeSize of a stream: the struct, its rax, the listpacks (the
+ * first `samples` averaged over all but the last, which counts as
+ * allocated: preallocated to 4096 bytes, or stream-node-max-bytes when
+ * smaller, until it outgrows that; full nodes are shrunk to fit), and the
+ * consumer groups with their PELs and consumers, sampled the same way.
+ * (The preallocation taken is the default stream-node-max-bytes'.)
+ */
+function streamSize(s: StreamValue, samples: number): number {
+  const nodes = s.listpackNodes;
+  let size = STREAM_STRUCT + raxAllocSize(nodes.map((n) => encodeId(n.master)));
+  // A rax whose last key went keeps its head node's allocation (a 16-byte compressed node: 32 bytes).
+  if (nodes.length === 0 && s.entriesAdded > 0n) size += 24;
+  const alloc = (i: number) => (i === nodes.length - 1 ? jeSize(Math.max(LP_PREALLOC, streamNodeBytes(nodes[i]!))) : jeSize(streamNodeBytes(nodes[i]!)));
+  const n = Math.min(samples, nodes.length);
+  let lp = 0;
+  for (let i = 0; i < n; i++) lp += alloc(i);
+  if (nodes.length <= n) size += lp;
+  else size += Math.floor(lp / n) * (nodes.length - 1) + alloc(nodes.length - 1);
+  const groups = s.groups;
+  if (groups && groups.size > 0) {
+    let ele = 0;
+    let k = 0;
+    for (const name of sortedNames(groups)) {
+      if (k >= samples) break;
+      const g = groups.get(name)!;
+      ele += CG_STRUCT + raxAllocSize(idKeys(g.pel.entries())) + NACK_STRUCT * g.pel.size;
+      let inner = 0;
+      let m = 0;
+      for (const cname of sortedNames(g.consumers)) {
+        if (m >= samples) break;
+        const c = g.consumers.get(cname)!;
+        inner += CONSUMER_STRUCT + cname.length + raxAllocSize(idKeys(c.pel.entries()));
+        m++;
+      }
+      if (m) ele += (inner / m) * g.consumers.size;
+      k++;
+    }
+    if (k) size += (ele / k) * groups.size;
+  }
+  return size;
 }

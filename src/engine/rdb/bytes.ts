@@ -123,6 +123,11 @@ export class ByteReader {
     return ((u[0]! << 24) | (u[1]! << 16) | (u[2]! << 8) | u[3]!) >>> 0;
   }
 
+  u32LE(): number {
+    const u = this.take(4);
+    return (u[0]! | (u[1]! << 8) | (u[2]! << 16) | (u[3]! << 24)) >>> 0;
+  }
+
   u64BE(): bigint {
     const u = this.take(8);
     let v = 0n;

@@ -14,6 +14,7 @@ import { isIntEncodable, type Entry } from '../keyspace/keyspace.js';
 import type { HashValue } from '../types/hash.js';
 import type { ListValue } from '../types/list.js';
 import type { SetValue } from '../types/set.js';
+import type { StreamValue } from '../types/stream.js';
 import type { ZSet } from '../types/zset.js';
 import { ByteWriter, fromU8, toU8 } from './bytes.js';
 import { crc64Bytes } from './crc64.js';
@@ -21,6 +22,7 @@ import { encodeIntset } from './intset.js';
 import { encodeListpack } from './listpack.js';
 import { LzfCompressor } from './lzf.js';
 import { compressNode, inCompressedRange, nodeBytes } from './quicklist.js';
+import { saveStream } from './stream.js';
 
 /** rdb.h RDB_VERSION of Valkey 9. */
 export const RDB_VERSION = 80;
@@ -78,6 +80,17 @@ export class RdbWriter {
       w.u32BE(hi);
       w.u32BE(n - hi * 4294967296);
     }
+  }
+
+  /** rdbSaveLen of a 64-bit unsigned value. */
+  lenBig(v: bigint): void {
+    if (v <= 0xffffffffn) {
+      this.len(Number(v));
+      return;
+    }
+    this.w.byte(0x81);
+    this.w.u32BE(Number(v >> 32n));
+    this.w.u32BE(Number(v & 0xffffffffn));
   }
 
   /** rdbSaveRawString of Bytes. */
@@ -144,6 +157,11 @@ export interface DumpOptions {
   compression: boolean;
   /** list-compress-depth: quicklist nodes held compressed are written as their LZF blobs. */
   compressDepth?: number;
+}
+
+/** The DumpOptions the configuration gives (rdbcompression, list-compress-depth). */
+export function dumpOptionsOf(cfg: { getBool(n: string): boolean; getInt(n: string): number }): DumpOptions {
+  return { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') };
 }
 
 /** rdbGetObjectType + rdbSaveObject for one entry. */
@@ -232,6 +250,10 @@ function saveObject(r: RdbWriter, e: Entry, opts: DumpOptions): void {
       }
       return;
     }
+    case 'stream':
+      w.byte(RDB_TYPE.STREAM_LISTPACKS_3);
+      saveStream(r, e.value as StreamValue);
+      return;
     default:
       throw Err.generic(`DUMP of a ${e.type} value is not implemented by valkey-double yet`);
   }

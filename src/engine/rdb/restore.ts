@@ -9,7 +9,6 @@
  * "Bad data format".
  */
 import type { Bytes } from '../../protocol/index.js';
-import { Err } from '../errors.js';
 import { isIntEncodable, type ValueType } from '../keyspace/keyspace.js';
 import { HashValue, type HashLimits } from '../types/hash.js';
 import { ListValue } from '../types/list.js';
@@ -21,6 +20,7 @@ import { CONTAINER_PACKED, CONTAINER_PLAIN, RDB_TYPE, RDB_VERSION } from './dump
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
+import { loadStream } from './stream.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
 /** The payload does not describe a value ("Bad data format"). */
@@ -95,6 +95,16 @@ export class RdbReader extends ByteReader {
     return this.lenEnc()[0];
   }
 
+  /** rdbLoadLen of a 64-bit value. */
+  lenBig(): bigint {
+    const b = this.buf[this.pos];
+    if (b === 0x81) {
+      this.pos++;
+      return this.u64BE();
+    }
+    return BigInt(this.len());
+  }
+
   /** rdbGenericLoadStringObject as raw bytes. */
   bytesObj(): Uint8Array {
     const [n, enc] = this.lenEnc();
@@ -157,7 +167,8 @@ export function loadDumpObject(type: number, p: Uint8Array, lim: LoadLimits): Lo
   }
 }
 
-function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
+/** rdbLoadObject of a value of RDB type `type` at the reader's position. Throws BadPayload or Truncated. */
+export function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
   switch (type) {
     case RDB_TYPE.STRING:
       return { type: 'string', value: r.str() };
@@ -266,9 +277,11 @@ function loadObject(type: number, r: RdbReader, lim: LoadLimits): Loaded {
       return { type: 'hash', value: h };
     }
     case RDB_TYPE.STREAM_LISTPACKS:
+      return { type: 'stream', value: loadStream(r, 1) };
     case RDB_TYPE.STREAM_LISTPACKS_2:
+      return { type: 'stream', value: loadStream(r, 2) };
     case RDB_TYPE.STREAM_LISTPACKS_3:
-      throw Err.generic('RESTORE of a stream is not implemented by valkey-double yet');
+      return { type: 'stream', value: loadStream(r, 3) };
     default:
       // Module values (no module is loaded): corrupt for this server.
       throw new BadPayload();

@@ -1,27 +1,27 @@
 /**
- * The whole dataset as an RDB file holds it, and back (DEBUG RELOAD, the
- * snapshot SAVE leaves for DEBUG RELOAD NOSAVE). Every value is serialized
+ * The whole dataset as an RDB file holds it, and back (file.ts writes a
+ * snapshot into an RDB file and reads one into a snapshot). Every value is serialized
  * with rdbSaveObject's encoding (dump.ts) and loaded with rdbLoadObject's
  * conversions (restore.ts), so encodings come back as after a real reload:
  * a quicklist that fits turns into a listpack, a set of integers into an
  * intset, and so on. Key expiry and hash-field TTLs are kept; as on a primary,
  * keys (and hash fields) already expired at load time are dropped.
  *
- * Streams have no RDB writer here yet: their value is carried over as a copy.
+ * The function libraries travel as their code, as RDB_OPCODE_FUNCTION2 does.
  */
 import type { Bytes } from '../../protocol/index.js';
 import type { Engine } from '../engine.js';
+import { CommandError } from '../errors.js';
 import type { Entry, ValueType } from '../keyspace/keyspace.js';
 import { lfuCounter, lfuDecay, lfuInit } from '../keyspace/lfu.js';
 import type { HashValue } from '../types/hash.js';
 import { readSetLimits } from '../types/set.js';
-import type { StreamValue } from '../types/stream.js';
 import { toU8 } from './bytes.js';
-import { createDumpPayload } from './dump.js';
+import { createDumpPayload, dumpOptionsOf } from './dump.js';
 import { loadDumpObject, type LoadLimits } from './restore.js';
 
-/** One saved key: its payload (a DUMP payload, footer included) or, for a stream, a copy of the value. */
-interface SavedKey {
+/** One saved key: its payload (a DUMP payload, footer included), or its value already loaded (from an RDB file). */
+export interface SavedKey {
   key: Bytes;
   type: ValueType;
   payload?: Bytes;
@@ -37,6 +37,8 @@ interface SavedKey {
 export interface Snapshot {
   /** Per database number, its keys (databases without keys are absent). */
   readonly dbs: ReadonlyMap<number, readonly SavedKey[]>;
+  /** The function libraries' code (RDB_OPCODE_FUNCTION2), saved before the keys. */
+  readonly functions?: readonly Bytes[];
 }
 
 /** rdbLoadObject's conversion limits, from the configuration now in force. */
@@ -58,7 +60,7 @@ function policy(engine: Engine): 'lru' | 'lfu' | 'none' {
 /** rdbSave: every key of every database, as stored (logically expired keys included, as rdbSave writes them). */
 export function takeSnapshot(engine: Engine, now: number): Snapshot {
   const cfg = engine.config;
-  const opts = { compression: cfg.getBool('rdbcompression'), compressDepth: cfg.getInt('list-compress-depth') };
+  const opts = dumpOptionsOf(cfg);
   const pol = policy(engine);
   const dbs = new Map<number, SavedKey[]>();
   for (const db of engine.allDbs()) {
@@ -66,15 +68,14 @@ export function takeSnapshot(engine: Engine, now: number): Snapshot {
     const keys: SavedKey[] = [];
     for (const [key, e] of db.entries()) {
       const s: SavedKey = { key, type: e.type, expireAt: e.expireAt, expireExact: e.expireExact };
-      if (e.type === 'stream') s.value = (e.value as StreamValue).dup();
-      else s.payload = createDumpPayload(e, opts);
+      s.payload = createDumpPayload(e, opts);
       if (pol === 'lru') s.idleSecs = Math.max(0, Math.floor(now / 1000) - Math.floor(e.lru / 1000));
       else if (pol === 'lfu') s.freq = lfuOf(engine, e, now);
       keys.push(s);
     }
     dbs.set(db.id, keys);
   }
-  return { dbs };
+  return { dbs, functions: [...engine.scripting.libraries.values()].map((l) => l.code) };
 }
 
 function lfuOf(engine: Engine, e: Entry, now: number): number {
@@ -94,6 +95,8 @@ export interface LoadResult {
   loaded: number;
   expired: number;
   duplicate?: { db: number; key: Bytes };
+  /** A library failed to load (rdbFunctionLoad): the load stops there. */
+  functionError?: string;
 }
 
 /**
@@ -101,6 +104,16 @@ export interface LoadResult {
  * fatal error in Valkey: it is reported before anything changes.
  */
 export function loadSnapshot(engine: Engine, snap: Snapshot, opts: LoadOptions, now: number): LoadResult {
+  // emptyData takes the functions too; libraries come first in the file, and one that exists fails the load unless MERGE.
+  if (opts.flush) engine.scripting.flushFunctions();
+  for (const code of snap.functions ?? []) {
+    try {
+      engine.scripting.loadLibrary(code, opts.merge);
+    } catch (e) {
+      if (e instanceof CommandError) return { loaded: 0, expired: 0, functionError: e.reply.v };
+      throw e;
+    }
+  }
   if (!opts.flush && !opts.merge) {
     for (const [id, keys] of snap.dbs) {
       const db = engine.db(id);
@@ -123,10 +136,10 @@ export function loadSnapshot(engine: Engine, snap: Snapshot, opts: LoadOptions, 
         if (v === undefined) continue;
         type = v.type;
         value = v.value;
-        if (type === 'hash' && dropExpiredFields(value as HashValue, now)) continue; // RDB_LOAD_ERR_ALL_ITEMS_EXPIRED
       } else {
         value = k.value;
       }
+      if (type === 'hash' && dropExpiredFields(value as HashValue, now)) continue; // RDB_LOAD_ERR_ALL_ITEMS_EXPIRED
       if (k.expireAt !== 0 && k.expireAt < now) {
         result.expired++;
         continue;

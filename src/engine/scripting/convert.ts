@@ -154,7 +154,8 @@ export function errorTable(L: LuaState, text: string, ignoreStats = false): LuaT
   } else {
     msg = `ERR ${trimCrLf(text)}`;
   }
-  const t = L.newTable();
+  // Sized for its keys up front: the same layout as growing into them.
+  const t = L.newTable(0, ignoreStats ? 2 : 1);
   t.set('err', msg);
   if (ignoreStats) t.set('ignore_error_stats_update', true);
   return t;
@@ -166,9 +167,49 @@ function trimCrLf(s: string): string {
 
 /** A command's reply as the script sees it, in protocol `resp`; `error` tells whether it was an error reply. */
 export function replyToLua(L: LuaState, reply: Reply, resp: 2 | 3): { value: LuaValue; error: boolean } {
+  const direct = directToLua(L, reply, resp, 0);
+  if (direct !== NOT_DIRECT) return { value: direct, error: reply.t === 'error' };
   const p = new RespToLua(L, encode(reply, resp));
   const value = p.value();
   return { value, error: p.topError };
+}
+
+const NOT_DIRECT = Symbol('not direct');
+
+/**
+ * The common replies converted without the round trip through RESP, giving
+ * what RespToLua would parse from their encoding: simple strings, errors,
+ * integers, bulk strings, nulls and arrays of these. NOT_DIRECT for anything
+ * else (the types whose encoding depends on the protocol, a text holding
+ * CRLF, an array with an error inside, deep nesting).
+ */
+function directToLua(L: LuaState, r: Reply, resp: 2 | 3, depth: number): LuaValue | typeof NOT_DIRECT {
+  switch (r.t) {
+    case 'bulk': return r.v;
+    case 'int': return Number(r.v);
+    case 'null': return resp === 2 ? false : undefined;
+    case 'simple': {
+      if (r.v.includes('\r\n')) return NOT_DIRECT;
+      const t = L.newTable(0, 1);
+      t.set('ok', r.v);
+      return t;
+    }
+    case 'error':
+      if (depth > 0 || r.v.includes('\r\n')) return NOT_DIRECT;
+      return errorTable(L, '-' + r.v, true);
+    case 'array': {
+      if (depth >= 8) return NOT_DIRECT;
+      const n = r.v.length;
+      const t = L.newTable(n, 0);
+      for (let i = 0; i < n; i++) {
+        const v = directToLua(L, r.v[i]!, resp, depth + 1);
+        if (v === NOT_DIRECT) return NOT_DIRECT;
+        if (v !== undefined) t.set(i + 1, v);
+      }
+      return t;
+    }
+    default: return NOT_DIRECT;
+  }
 }
 
 /** A RESP parser building Lua values (the reply handlers of script_lua.c). */

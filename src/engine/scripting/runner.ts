@@ -10,13 +10,14 @@ import { LuaError, LuaFunction, LuaTable, toStringMeta, type LuaState, type LuaT
 import { arityOk } from '../../meta/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
-import { call } from '../dispatch.js';
+import { call, countError } from '../dispatch.js';
+import { OOM_ERROR } from '../eviction.js';
+import type { CommandEntry } from '../command.js';
 import type { Engine } from '../engine.js';
 import { Err, cTrunc } from '../errors.js';
 import { aclCheckCmd, aclUserOf } from '../acl/index.js';
 import { lookupCommand } from '../registry.js';
 import { clusterRoute } from '../cluster-routing.js';
-import type { CommandEntry } from '../command.js';
 import { errorLine, errorMessage, errorTable, luaToReply, replyToLua } from './convert.js';
 import type { LuaEnv, ScriptHost } from './lua-env.js';
 import { NOREPLICAS_ERROR, READONLY_ERROR } from '../replication/index.js';
@@ -44,8 +45,12 @@ export interface RunCtx {
   readonly caller: Client;
   readonly fake: Client;
   readonly now: number;
+  /** The same snapshot in microseconds (TIME inside the script). */
+  readonly nowUs: number;
   readonly eval: boolean;
   readonly readOnly: boolean;
+  /** allow-oom: deny-oom commands run even over maxmemory (SCRIPT_ALLOW_OOM). */
+  readonly allowOom: boolean;
   /** A write command ran: SCRIPT KILL answers UNKILLABLE. */
   writeDirty: boolean;
   resp: 2 | 3;
@@ -58,9 +63,16 @@ export interface RunCtx {
 }
 
 /** scriptPrepareForRun's checks for a script with flags (not in EVAL compatibility mode). */
-export function prepareError(flags: number, ro: boolean): ErrorReply | undefined {
+export function prepareError(engine: Engine, flags: number, ro: boolean): ErrorReply | undefined {
   if (flags & SF_EVAL_COMPAT) return undefined;
-  if (!(flags & SF_NO_WRITES) && ro) return R.error('ERR Can not execute a script with write flag using *_ro command.');
+  if (!(flags & SF_NO_WRITES)) {
+    if (ro) return R.error('ERR Can not execute a script with write flag using *_ro command.');
+    if (!engine.repl.enoughGoodReplicas()) return R.error(NOREPLICAS_ERROR);
+  }
+  // no-writes implies allow-oom.
+  if (engine.evictor.oomAtCommandStart && engine.config.getInt('maxmemory') > 0 && !(flags & (SF_ALLOW_OOM | SF_NO_WRITES))) {
+    return R.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+  }
   return undefined;
 }
 
@@ -92,35 +104,60 @@ function scriptClusterError(engine: Engine, run: RunCtx, cmd: CommandEntry, argv
 function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
   const L = env.L;
   const { engine, fake } = run;
-  const fail = (text: string): { value: LuaValue; error: boolean } => ({ value: errorTable(L, text, true), error: true });
+  /**
+   * A command refused before it ran (moduleCallCommandHelper's errno path):
+   * the refusal counts as an error reply (its code, or ERR) and as a rejected
+   * call of the command; the script sees `text` in its error table, marked as
+   * counted already.
+   */
+  const refuse = (cmd: CommandEntry | undefined, counted: string, text = counted): { value: LuaValue; error: boolean } => {
+    countError(engine, counted.startsWith('-') ? counted.slice(1) : 'ERR ' + counted);
+    if (cmd) cmd.stats.rejected++;
+    return { value: errorTable(L, text, true), error: true };
+  };
   return {
     call(argv: Bytes[]) {
       const cmd = lookupCommand(engine.commands, argv);
       if (!cmd) {
         const base = engine.commands.get(argv[0]!.toLowerCase());
-        if (base?.subcommands && argv.length >= 2) return fail('-' + Err.unknownSubcommand(argv[1]!, cTrunc(argv[0]!, Infinity)).reply.v);
-        return fail('Unknown command called from script');
+        if (base?.subcommands && argv.length >= 2) {
+          const e = '-' + Err.unknownSubcommand(argv[1]!, cTrunc(argv[0]!, Infinity)).reply.v;
+          return refuse(undefined, e);
+        }
+        return refuse(undefined, 'unknown command', 'Unknown command called from script');
       }
-      if (!arityOk(cmd.spec.arity, argv.length)) return fail('Wrong number of args calling command from script');
+      if (!arityOk(cmd.spec.arity, argv.length)) return refuse(cmd, 'wrong number of arguments', 'Wrong number of args calling command from script');
       // DEBUG SET-DISABLE-DENY-SCRIPTS 1 lets scripts run noscript commands (server.script_disable_deny_script).
-      if (cmd.flags.has('noscript') && !engine.debugFlags.disableDenyScripts) return fail('This Valkey command is not allowed from script');
-      const write = cmd.flags.has('write');
-      if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return fail('-ERR Write commands are not allowed from read-only scripts.');
+      if (cmd.flags.has('noscript') && !engine.debugFlags.disableDenyScripts) return refuse(cmd, 'not allowed on script mode', 'This Valkey command is not allowed from script');
+      // maxmemory: a deny-oom command is refused when memory was over the limit as the script's command started,
+      // unless the script allows OOM or has written already (it cannot stop half-way).
+      if (!run.allowOom && !run.writeDirty && cmd.flags.has('denyoom') && engine.config.getInt('maxmemory') > 0 && engine.evictor.oomAtCommandStart) {
+        return refuse(cmd, '-' + OOM_ERROR);
+      }
       fake.resp = run.resp;
       fake.user = run.caller.user;
       // VM_Call's ACL check as the script's user: the NOPERM text, prefixed as Valkey's Lua module does (logged with context lua).
       const denied = aclCheckCmd(engine, fake, cmd, argv, 'lua');
-      if (denied) return fail(`ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
+      if (denied) return refuse(cmd, '-' + denied.v, `ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
+      const write = cmd.flags.has('write');
       const away = scriptClusterError(engine, run, cmd, argv, write);
-      if (away) return fail(away);
-      // scriptVerifyWriteCommandAllow: a replica's scripts do not write; nor a primary's without enough good replicas.
-      if (write && engine.repl.primary !== null && engine.repl.refusesWrite(run.caller)) return fail(`-${READONLY_ERROR}`);
-      if (write && !engine.repl.enoughGoodReplicas()) return fail(`-${NOREPLICAS_ERROR}`);
-      if (write) run.writeDirty = true;
+      if (away) return refuse(cmd, away);
+      if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return refuse(cmd, 'Write commands are not allowed from read-only scripts.');
+      if (write && !run.writeDirty) {
+        // scriptVerifyWriteCommandAllow: until the script wrote (after, it cannot stop half-way), a replica's
+        // scripts do not write, nor a primary's without enough good replicas.
+        if (engine.repl.primary !== null && engine.repl.refusesWrite(run.caller)) return refuse(cmd, '-' + READONLY_ERROR);
+        if (!engine.repl.enoughGoodReplicas()) return refuse(cmd, '-' + NOREPLICAS_ERROR);
+        run.writeDirty = true;
+      }
       let reply: Reply;
       if (!cmd.run) {
         reply = Err.notImplemented(cmd.fullname).reply;
       } else {
+        // The script client starts each command afresh (resetClient): no request bytes, its own reply and duration.
+        fake.duration = 0;
+        fake.requestBytes = 0;
+        fake.replyBytes = 0;
         const r = call(engine, fake, cmd, argv, run.now, true);
         reply = typeof r === 'symbol' ? R.error(`ERR internal error in valkey-double: '${cmd.fullname}' blocked inside a script`) : r;
       }
@@ -180,11 +217,17 @@ export class LuaRun {
     L.setStepHook(this.onStep, 100000);
     try {
       if (!this.task!.step()) return undefined;
-      return luaToReply(L, this.task!.result[0], run.resp);
+      const result = this.task!.result[0];
+      // An error table the script returns (say redis.pcall's) was counted when its command failed.
+      if (result instanceof LuaTable && typeof result.getStr('err') === 'string') this.noStats = ignoresStats(result);
+      return luaToReply(L, result, run.resp);
     } catch (e) {
       if (e instanceof ScriptKilled) {
+        // luaMaskCountHook's error carries the line running when the hook fired: here the loop's (or the last call's).
         const s = L.cur[L.depth];
-        const where = s && s.line >= 0 ? ` script: on @${s.chunk}:${s.line}.` : '';
+        const line = L.hookLine >= 0 ? L.hookLine : s ? s.line : -1;
+        const chunk = run.eval ? 'user_script' : 'user_function';
+        const where = line >= 0 ? ` script: on @${chunk}:${line}.` : '';
         return R.error(`ERR ${e.message}${where}`);
       }
       if (!(e instanceof LuaError)) throw e;
@@ -219,7 +262,7 @@ function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line
   let noStats = false;
   if (value instanceof LuaTable) {
     msg = errorMessage(L, value);
-    noStats = value.getStr('ignore_error_stats_update') === true;
+    noStats = ignoresStats(value);
   } else {
     let s: LuaValue;
     try {
@@ -235,16 +278,38 @@ function scriptError(env: LuaEnv, value: LuaValue, where: { source: string; line
   return { reply: R.error(errorLine(text)), noStats };
 }
 
+/** luaExtractErrorInformation's ignore_err_stats_update: lua_toboolean of the field. */
+function ignoresStats(t: LuaTable): boolean {
+  const v = t.getStr('ignore_error_stats_update');
+  return v !== undefined && v !== false;
+}
+
 function array(env: LuaEnv, items: readonly Bytes[]): LuaTable {
   const t = env.L.newTable(items.length, 0);
   for (let i = 0; i < items.length; i++) t.set(i + 1, items[i]);
   return t;
 }
 
-export function newRun(ctx: Context, fake: Client, opts: { eval: boolean; readOnly: boolean; funcname: string }): RunCtx {
+export interface RunOpts {
+  readonly eval: boolean;
+  readonly flags: number;
+  readonly ro: boolean;
+  readonly funcname: string;
+}
+
+export function newRun(ctx: Context, fake: Client, opts: RunOpts): RunCtx {
   fake.db = ctx.client.db;
+  const declared = (opts.flags & SF_EVAL_COMPAT) === 0;
+  const us = Math.floor(ctx.engine.clock.nowUs());
+  const start = Math.floor(us / 1000);
   return {
-    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now, eval: opts.eval, readOnly: opts.readOnly,
-    writeDirty: false, resp: 2, repl: 3, killed: false, start: ctx.engine.clock.now(), funcname: opts.funcname, timedOut: false,
+    engine: ctx.engine, caller: ctx.client, fake, now: ctx.now,
+    // The caller's snapshot in microseconds: the clock's, unless the snapshot is older (EVAL inside EXEC).
+    nowUs: start === ctx.now ? us : ctx.now * 1000,
+    eval: opts.eval,
+    readOnly: opts.ro || (declared && (opts.flags & SF_NO_WRITES) !== 0),
+    allowOom: declared && (opts.flags & SF_ALLOW_OOM) !== 0,
+    writeDirty: false, resp: 2, repl: 3, killed: false, start, funcname: opts.funcname, timedOut: false,
   };
 }
+

@@ -8,11 +8,12 @@ import { R, splitArgs, type Bytes, type Reply } from '../../protocol/index.js';
 import { Client } from '../client.js';
 import type { Context } from '../context.js';
 import type { Engine } from '../engine.js';
+import { parseLongLong } from '../args.js';
 import { CommandError, Err } from '../errors.js';
 import { errorMessage } from './convert.js';
 import { LuaEnv, sha1hex } from './lua-env.js';
 import {
-  LuaRun, newFakeClient, newRun, prepareError, ScriptKilled, SCRIPT_FLAG_NAMES, SF_EVAL_COMPAT, SF_NO_WRITES, type RunCtx,
+  LuaRun, newFakeClient, newRun, prepareError, ScriptKilled, SCRIPT_FLAG_NAMES, SF_EVAL_COMPAT, type RunCtx, type RunOpts,
 } from './runner.js';
 import { BLOCKED, type HandlerResult } from '../command.js';
 
@@ -54,6 +55,8 @@ export class Scripting {
   private evalEnvCache: LuaEnv | undefined;
   private funcEnvCache: LuaEnv | undefined;
   readonly scripts = new Map<string, EvalScript>();
+  /** The sha of each cached body: EVAL of a cached script skips hashing it again. */
+  private readonly shaOfBody = new Map<Bytes, string>();
   /** EVAL-loaded shas, oldest first. */
   private readonly lru = new Map<string, true>();
   readonly libraries = new Map<string, Library>();
@@ -85,6 +88,7 @@ export class Scripting {
   /** SCRIPT FLUSH: every cached script goes, and the EVAL Lua environment is rebuilt. */
   flushScripts(): void {
     this.scripts.clear();
+    this.shaOfBody.clear();
     this.lru.clear();
     this.evalEnvCache = undefined;
   }
@@ -119,12 +123,14 @@ export class Scripting {
       while (this.lru.size >= LRU_LIST_LENGTH) {
         const oldest = this.lru.keys().next().value as string;
         this.lru.delete(oldest);
+        this.shaOfBody.delete(this.scripts.get(oldest)!.body);
         this.scripts.delete(oldest);
         this.evictedScripts++;
       }
       this.lru.set(sha, true);
     }
     this.scripts.set(sha, { body, fn, flags, lru: !fromLoad });
+    this.shaOfBody.set(body, sha);
     return sha;
   }
 
@@ -134,17 +140,16 @@ export class Scripting {
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR value is not an integer or out of range');
     let sha: string;
     if (evalsha) sha = argv[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase());
-    else sha = sha1hex(argv[1]!);
+    else sha = this.shaOfBody.get(argv[1]!) ?? sha1hex(argv[1]!);
     let es = this.scripts.get(sha);
     if (!es) {
       if (evalsha) throw noScript();
       this.registerScript(argv[1]!, false, sha);
       es = this.scripts.get(sha)!;
     }
-    const perr = prepareError(es.flags, ro);
+    const perr = prepareError(this.engine, es.flags, ro);
     if (perr) return perr;
-    const readOnly = ro || (!(es.flags & SF_EVAL_COMPAT) && (es.flags & SF_NO_WRITES) !== 0);
-    const reply = this.run(ctx, this.evalEnv, es.fn, { eval: true, readOnly, funcname: sha }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
+    const reply = this.run(ctx, this.evalEnv, es.fn, { eval: true, flags: es.flags, ro, funcname: sha }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
     if (es.lru && this.lru.has(sha)) {
       this.lru.delete(sha);
       this.lru.set(sha, true);
@@ -162,7 +167,7 @@ export class Scripting {
    * (SCRIPT KILL, FUNCTION KILL, FUNCTION STATS...). Without a way to defer
    * (a bare engine) or inside EXEC, the script runs to its end at once.
    */
-  private run(ctx: Context, env: LuaEnv, fn: LuaFunction, opts: { eval: boolean; readOnly: boolean; funcname: string }, keys: readonly Bytes[], args: readonly Bytes[]): HandlerResult {
+  private run(ctx: Context, env: LuaEnv, fn: LuaFunction, opts: RunOpts, keys: readonly Bytes[], args: readonly Bytes[]): HandlerResult {
     const run = newRun(ctx, this.fake, opts);
     const defer = ctx.inExec ? undefined : this.engine.defer;
     const lr = new LuaRun(env, run, fn, keys, args, () => this.onStep(run, defer !== undefined));
@@ -348,10 +353,9 @@ export class Scripting {
     const fi = this.functions.get(argv[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase()));
     if (!fi) throw Err.generic('Function not found');
     const numkeys = parseNumkeys(argv[2]!, argv.length, 'ERR Bad number of keys provided');
-    const perr = prepareError(fi.flags, ro);
+    const perr = prepareError(this.engine, fi.flags, ro);
     if (perr) return perr;
-    const readOnly = ro || (fi.flags & SF_NO_WRITES) !== 0;
-    return this.run(ctx, this.funcEnv, fi.fn, { eval: false, readOnly, funcname: fi.name }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
+    return this.run(ctx, this.funcEnv, fi.fn, { eval: false, flags: fi.flags, ro, funcname: fi.name }, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
   }
 
   /** SCRIPT KILL / FUNCTION KILL (scriptKill). */
@@ -378,18 +382,11 @@ function noScript(): CommandError {
 }
 
 function parseNumkeys(s: Bytes, argc: number, badMsg: string): number {
-  const n = parseIntStrict(s);
+  const n = parseLongLong(s);
   if (n === null) throw Err.raw(badMsg);
   if (n > argc - 3) throw Err.generic("Number of keys can't be greater than number of args");
   if (n < 0) throw Err.generic("Number of keys can't be negative");
   return Number(n);
-}
-
-function parseIntStrict(s: Bytes): bigint | null {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(s) || s.length > 20) return null;
-  const v = BigInt(s);
-  if (v > 9223372036854775807n || v < -9223372036854775808n) return null;
-  return v;
 }
 
 function validName(s: string): boolean {

@@ -170,7 +170,7 @@ export function sortedNames<T>(m: ReadonlyMap<Bytes, T>): Bytes[] {
 // --- listpack sizes ---------------------------------------------------------
 
 /** Bytes an integer takes as a listpack element (lpEncodeIntegerGetType + back-length). */
-function lpIntSize(v: bigint | number): number {
+export function lpIntSize(v: bigint | number): number {
   const x = typeof v === 'bigint' ? v : BigInt(v);
   if (x >= 0n && x <= 127n) return 2;
   if (x >= -4096n && x <= 4095n) return 3;
@@ -198,7 +198,7 @@ export interface StreamEntry {
   deleted: boolean;
 }
 
-interface StreamNode {
+export interface StreamNode {
   /** The radix tree key: the ID of the node's first entry. */
   readonly master: StreamID;
   readonly masterFields: readonly Bytes[];
@@ -210,7 +210,8 @@ interface StreamNode {
   bytes: number;
 }
 
-function nodeBytes(n: StreamNode): number {
+/** The listpack size of a node (lpBytes). */
+export function nodeBytes(n: StreamNode): number {
   return 7 + lpIntSize(n.live) + lpIntSize(n.deleted) + n.bytes;
 }
 
@@ -269,6 +270,16 @@ export class StreamValue {
   maxDeletedId: StreamID = ID_ZERO;
   entriesAdded = 0n;
   groups: Map<Bytes, ConsumerGroup> | null = null;
+
+  /** The listpack nodes in ID order, as the RDB format serializes them (rdb/stream.ts). */
+  get listpackNodes(): readonly StreamNode[] {
+    return this.nodes;
+  }
+
+  /** Replaces the nodes (RDB loading: the caller gives each its `bytes`). */
+  loadNodes(nodes: StreamNode[]): void {
+    this.nodes = nodes;
+  }
 
   /** Number of listpack nodes (XINFO radix-tree-keys). */
   get nodeCount(): number {
@@ -591,7 +602,8 @@ export function deleteConsumer(g: ConsumerGroup, c: Consumer): void {
 
 // --- the radix tree's shape ---------------------------------------------------
 
-function encodeId(id: StreamID): Uint8Array {
+/** An ID as its radix-tree key: 128 bits, big-endian. */
+export function encodeId(id: StreamID): Uint8Array {
   const b = new Uint8Array(16);
   let ms = id.ms;
   let seq = id.seq;

@@ -17,7 +17,6 @@
  */
 import { R, type Bytes, type Reply } from '../../protocol/index.js';
 import type { Clock } from '../../time/index.js';
-import type { Connection } from '../connection.js';
 import type { FaultScope, FaultSpec, Faults } from './faults.js';
 
 export interface AdminContext {
@@ -70,7 +69,8 @@ function scopeJson(s: FaultScope): unknown {
   return { id: s.id, kind: s.rule.kind, effect: s.rule.spec.effect.kind, matched: s.matched, fired: s.fired, pending: s.pending, rule: s.toString() };
 }
 
-export function handleAdmin(ctx: AdminContext, conn: Connection, argv: readonly Bytes[]): Reply {
+/** `conn` is a server Connection, or the fault proxy's (anything that says whether its client authenticated). */
+export function handleAdmin(ctx: AdminContext, conn: { readonly client: { readonly authenticated: boolean } }, argv: readonly Bytes[]): Reply {
   if (ctx.authRequired() && !conn.client.authenticated) return R.error('NOAUTH Authentication required.');
   const cmd = argv[0]!.toLowerCase();
   try {

@@ -686,8 +686,13 @@ export class Faults {
   }
 
   /** @internal One request: true when a fault took it over. */
+  /** @internal Whether requests need to be seen at all: rules to match, or a history to keep. */
+  get observing(): boolean {
+    return this.rules.length > 0 || this.historyLimit > 0;
+  }
+
   request(node: NodeContext, c: FaultableConnection, argv: readonly Bytes[], info: RequestView['info'], keys: () => Bytes[]): boolean {
-    if (this.rules.length === 0 && this.historyLimit === 0) return false;
+    if (!this.observing) return false;
     const now = node.clock.now();
     const client = clientView(c);
     const rec: CallRecord = { seq: ++this.seq, at: now, node: node.name, client, command: info.name, argv };

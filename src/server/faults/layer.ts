@@ -55,6 +55,8 @@ export class FaultLayer implements ConnectionHooks {
         conn.send(handleAdmin(this.admin, conn, argv));
         return true;
       }
+      // No rule and no history: nothing to look up (the request runs as usual).
+      if (!this.faults.observing) return false;
       const info = commandInfo(argv);
       return this.faults.request(this.node, conn, argv, info, () => requestKeys(info, argv));
     } catch (e) {

@@ -1,0 +1,2 @@
+export { createProxy, FaultProxy } from './proxy.js';
+export type { ProxyOptions } from './proxy.js';
