@@ -16,6 +16,7 @@ import { redirectBlockedClients } from '../engine/cluster-routing.js';
 import { InProcessReplication } from './replication.js';
 import { keyHashSlot } from '../engine/keyslot.js';
 import { Failover } from './failover.js';
+import { SlotMigrations } from './migration.js';
 
 export interface ClusterOptions<C extends Clock = Clock> {
   /** Primaries (default 3). */
@@ -102,6 +103,9 @@ export class ValkeyCluster<C extends Clock = Clock> {
   };
   private readonly failover: Failover;
 
+  /** Atomic slot migrations (CLUSTER MIGRATESLOTS), and the test's handle to hold them at a phase (see migration.ts). */
+  readonly migrations: SlotMigrations;
+
   constructor(
     readonly clock: C,
     readonly topology: Topology,
@@ -119,6 +123,7 @@ export class ValkeyCluster<C extends Clock = Clock> {
         await server(n).restart();
       },
     });
+    this.migrations = new SlotMigrations(topology, (n) => this.members.find((m) => m.node === n)!.server.engine);
   }
 
   /**
@@ -275,7 +280,9 @@ export async function createCluster(opts: ClusterOptions = {}): Promise<ValkeyCl
       replicationOffset: () => (cluster.replication === NO_REPLICATION ? defaultOffset(node) : engine.repl.prop.offset),
       hostname: () => engine.config.get('cluster-announce-hostname'),
     };
-    engine.cluster = new NodeView(node, cluster.roles);
+    const view = new NodeView(node, cluster.roles);
+    view.slotMigrations = cluster.migrations.forNode(node);
+    engine.cluster = view;
     return server;
   };
   try {

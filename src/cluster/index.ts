@@ -6,3 +6,5 @@ export { createAssignment } from './slots.js';
 export type { CreatePlan } from './slots.js';
 export { NodeView, Topology, TopologyNode } from './topology.js';
 export type { NodeHost, RoleChanges } from './topology.js';
+export { SlotMigrations, MIGRATION_PHASES, moveSlotKeys } from './migration.js';
+export type { MigrationPhase, MigrationInfo } from './migration.js';

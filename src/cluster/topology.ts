@@ -11,7 +11,7 @@
  * epoch, equal primary epochs resolved as clusterHandleConfigEpochCollision
  * does); RESET and FORGET take a node out of its group.
  */
-import { CLUSTER_SLOTS, type ClusterHooks, type ClusterNode } from '../engine/cluster.js';
+import { CLUSTER_SLOTS, type ClusterHooks, type ClusterNode, type SlotMigrationHooks } from '../engine/cluster.js';
 import type { Clock } from '../time/index.js';
 import { Rng } from '../time/index.js';
 
@@ -283,6 +283,9 @@ export interface RoleChanges {
 
 /** One node's view: what its engine sees as `engine.cluster`. */
 export class NodeView implements ClusterHooks {
+  /** Atomic slot migration on this node (src/cluster/migration.ts sets it). */
+  slotMigrations: SlotMigrationHooks | undefined;
+
   constructor(readonly node: TopologyNode, private readonly roles: RoleChanges) {}
 
   get myself(): ClusterNode {

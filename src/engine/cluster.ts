@@ -44,6 +44,34 @@ export interface ClusterNode {
   readonly numSlots: number;
 }
 
+/** One slot migration job as CLUSTER GETSLOTMIGRATIONS shows it (slotMigrationJob). */
+export interface SlotMigrationJobView {
+  readonly name: string;
+  readonly operation: 'EXPORT' | 'IMPORT';
+  /** "a-b c-d", as representSlotRangeList. */
+  readonly slotRanges: string;
+  readonly targetNode: string;
+  readonly sourceNode: string;
+  /** Unix seconds. */
+  readonly createTime: number;
+  readonly lastUpdateTime: number;
+  readonly lastAckTime: number;
+  readonly state: string;
+  readonly message: string;
+}
+
+/** Atomic slot migration on one node (CLUSTER MIGRATESLOTS / GETSLOTMIGRATIONS / CANCELSLOTMIGRATIONS). */
+export interface SlotMigrationHooks {
+  /** An unfinished export job covers `slot` (clusterIsSlotExporting). */
+  exporting(slot: number): boolean;
+  /** Starts one export job per entry (the handler validated them). */
+  start(jobs: readonly { readonly ranges: readonly (readonly [number, number])[]; readonly target: ClusterNode }[]): void;
+  /** CANCELSLOTMIGRATIONS: every export in progress cancelled; false when none was unfinished. */
+  cancelAll(): boolean;
+  /** This node's jobs, newest first. */
+  jobs(): readonly SlotMigrationJobView[];
+}
+
 /** A change the CLUSTER commands ask of the topology (validated by the handler first, as Valkey does). */
 export interface ClusterHooks {
   /** This node. */
@@ -90,4 +118,6 @@ export interface ClusterHooks {
   failover(mode: 'default' | 'force' | 'takeover'): void;
   /** BUMPEPOCH: true when the epoch was bumped ("BUMPED"), false ("STILL"). */
   bumpEpoch(): boolean;
+  /** Atomic slot migration, when the cluster layer provides it. */
+  readonly slotMigrations?: SlotMigrationHooks | undefined;
 }

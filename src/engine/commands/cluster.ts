@@ -23,7 +23,7 @@ function view(ctx: Context): ClusterHooks {
 }
 
 /** A cluster subcommand: the view first (cluster support disabled otherwise). */
-function sub(fn: (ctx: Context, c: ClusterHooks, argv: readonly Bytes[]) => Reply): Handler {
+export function sub(fn: (ctx: Context, c: ClusterHooks, argv: readonly Bytes[]) => Reply): Handler {
   return (ctx, argv) => fn(ctx, view(ctx), argv);
 }
 
@@ -232,7 +232,7 @@ function dbsEmpty(engine: Engine): boolean {
 }
 
 /** getSlotOrReply. */
-function slotArg(s: Bytes): number {
+export function slotArg(s: Bytes): number {
   const v = parseLongLong(s);
   if (v === null || v < 0n || v >= BigInt(CLUSTER_SLOTS)) throw Err.generic('Invalid or out of range slot');
   return Number(v);

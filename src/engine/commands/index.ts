@@ -3,6 +3,7 @@ import type { CommandGroup } from '../command.js';
 import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmap.js';
 import { clusterCommands } from './cluster.js';
+import { slotMigrationCommands } from './cluster-migration.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { genericCommands } from './generic.js';
@@ -26,6 +27,7 @@ export const ALL_GROUPS: readonly CommandGroup[] = [
   aclCommands,
   bitmapCommands,
   clusterCommands,
+  slotMigrationCommands,
   connectionCommands,
   debugCommands,
   genericCommands,

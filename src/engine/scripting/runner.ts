@@ -17,6 +17,7 @@ import type { Engine } from '../engine.js';
 import { Err, cTrunc } from '../errors.js';
 import { aclCheckCmd, aclUserOf } from '../acl/index.js';
 import { lookupCommand } from '../registry.js';
+import { clusterRoute } from '../cluster-routing.js';
 import { errorLine, errorMessage, errorTable, luaToReply, replyToLua } from './convert.js';
 import type { LuaEnv, ScriptHost } from './lua-env.js';
 import { NOREPLICAS_ERROR, READONLY_ERROR } from '../replication/index.js';
@@ -82,6 +83,23 @@ export function newFakeClient(engine: Engine, id: number): Client {
   return c;
 }
 
+/**
+ * VM_Call's cluster check: a command of a script runs only where a client's
+ * would (getNodeByQuery, with the caller's READONLY / ASKING); the texts as
+ * Valkey's Lua module reports them. Commands from the primary are obeyed.
+ */
+function scriptClusterError(engine: Engine, run: RunCtx, cmd: CommandEntry, argv: readonly Bytes[], write: boolean): string | undefined {
+  const c = engine.cluster;
+  if (!c || !engine.config.getBool('cluster-enabled') || run.caller.isPrimary) return undefined;
+  run.fake.readonly = run.caller.readonly;
+  run.fake.asking = run.caller.asking;
+  const r = clusterRoute(engine, c, run.fake, cmd, argv, write);
+  if (!r) return undefined;
+  if (r.v === 'CLUSTERDOWN The cluster is down and only accepts read commands') return `Can not execute a write command '${cmd.fullname}' while the cluster is down and readonly`;
+  if (r.v === 'CLUSTERDOWN The cluster is down') return `Can not execute a command '${cmd.fullname}' while the cluster is down`;
+  return 'Attempted to access a non local key in a cluster node';
+}
+
 /** The ScriptHost of one run: server.call and friends. */
 function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
   const L = env.L;
@@ -122,6 +140,8 @@ function hostFor(env: LuaEnv, run: RunCtx): ScriptHost {
       const denied = aclCheckCmd(engine, fake, cmd, argv, 'lua');
       if (denied) return refuse(cmd, '-' + denied.v, `ACL failure in script: ${denied.v.slice('NOPERM '.length)}`);
       const write = cmd.flags.has('write');
+      const away = scriptClusterError(engine, run, cmd, argv, write);
+      if (away) return refuse(cmd, away);
       if (run.readOnly && (write || cmd.flags.has('may_replicate'))) return refuse(cmd, 'Write commands are not allowed from read-only scripts.');
       if (write && !run.writeDirty) {
         // scriptVerifyWriteCommandAllow: until the script wrote (after, it cannot stop half-way), a replica's
