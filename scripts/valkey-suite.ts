@@ -213,7 +213,8 @@ async function startTarget(opts: Options, oracle: string): Promise<RunningTarget
   const debugArgs = opts.withDebug ? ['--enable-debug-command', 'yes'] : [];
   const launch = async () => {
     child = opts.target === 'mock'
-      ? spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli.ts'), '--port', String(port), ...debugArgs], { stdio: 'ignore', cwd: workDir })
+      // One process, tsx as a loader (not tsx's CLI, which runs the server in a child that a SIGKILL would orphan).
+      ? spawn(process.execPath, ['--import', pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(ROOT, 'src', 'cli.ts'), '--port', String(port), ...debugArgs], { stdio: 'ignore', cwd: workDir })
       // Its own working directory: a test that runs SAVE writes nothing into the checkout.
       : spawn(join(oracle, 'valkey-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', '--dir', workDir, ...debugArgs], { stdio: 'ignore', cwd: workDir });
     if (!(await waitPing('127.0.0.1', port, 20_000))) throw new Error(`the ${opts.target} target did not start`);
