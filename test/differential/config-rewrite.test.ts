@@ -10,7 +10,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { RawClient, type Arg } from '../../conformance/targets/raw-client.js';
+import type { Arg } from '../../conformance/targets/raw-client.js';
+import { rawReplies } from './harness.js';
 import { findOracle, freePort, oracleRequired } from '../../conformance/targets/oracle.js';
 import { parseConfigFile } from '../../src/engine/config-rewrite.js';
 import { CONFIG_PARAMS } from '../../src/engine/config-params.js';
@@ -47,16 +48,7 @@ const SETS: Arg[][] = [
   ['ACL', 'SETUSER', 'alice', 'on', '>pw', '~k*', '+get'],
 ];
 
-async function run(port: number, cmds: readonly Arg[][]): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    const out: string[] = [];
-    for (const cmd of cmds) out.push((await c.send(cmd)).raw);
-    return out;
-  } finally {
-    c.close();
-  }
-}
+const run = rawReplies;
 
 /** The file split at the signature: the kept part as it is, the appended part sorted. */
 function shape(file: string): { kept: string; appended: string[] } {

@@ -270,3 +270,15 @@ function canon(v: RawValue): string {
       return `${v.type}:${JSON.stringify(v.value)}`;
   }
 }
+
+/** The raw bytes of each reply to `cmds`, sent one after the other on a fresh connection to `port`. */
+export async function rawReplies(port: number, cmds: readonly Arg[][]): Promise<string[]> {
+  const c = await RawClient.connect(port);
+  try {
+    const out: string[] = [];
+    for (const cmd of cmds) out.push((await c.send(cmd)).raw);
+    return out;
+  } finally {
+    c.close();
+  }
+}

@@ -6,7 +6,8 @@
  * one. Error texts (NOKEY, target errors, IOERR) come from the real thing.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RawClient, type Arg } from '../../conformance/targets/raw-client.js';
+import type { Arg } from '../../conformance/targets/raw-client.js';
+import { rawReplies } from './harness.js';
 import { findOracle, freePort, oracleRequired, startOracle, type RunningOracle } from '../../conformance/targets/oracle.js';
 import { createServer, VirtualClock, type ServerOptions, type ValkeyServer } from '../../src/index.js';
 
@@ -27,16 +28,7 @@ async function mock(opts: ServerOptions = {}): Promise<ValkeyServer> {
   stops.push(() => s.close());
   return s;
 }
-async function run(port: number, cmds: readonly Arg[][]): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    const out: string[] = [];
-    for (const cmd of cmds) out.push((await c.send(cmd)).raw);
-    return out;
-  } finally {
-    c.close();
-  }
-}
+const run = rawReplies;
 const FAR = '4102444800000';
 /** A script with `$T` for the target's port and `$X` for a port where nothing listens. */
 const subst = (cmds: readonly Arg[][], t: number, x: number): Arg[][] => cmds.map((c) => c.map((a) => (a === '$T' ? String(t) : a === '$X' ? String(x) : a)));

@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { RawClient, type Arg } from '../../conformance/targets/raw-client.js';
+import type { Arg } from '../../conformance/targets/raw-client.js';
+import { rawReplies } from './harness.js';
 import { findOracle, oracleRequired, startOracle, type RunningOracle } from '../../conformance/targets/oracle.js';
 import { createServer, type ServerOptions, type ValkeyServer } from '../../src/index.js';
 
@@ -62,16 +63,7 @@ const PROBES: Arg[][] = [
   ['FUNCTION', 'LIST', 'WITHCODE'], ['FCALL', 'echo1', '0', 'hi'],
 ];
 
-async function run(port: number, cmds: readonly Arg[][]): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    const out: string[] = [];
-    for (const cmd of cmds) out.push((await c.send(cmd)).raw);
-    return out;
-  } finally {
-    c.close();
-  }
-}
+const run = rawReplies;
 
 async function oracle(args: string[]): Promise<RunningOracle> {
   const o = await startOracle(bin!, ['--enable-debug-command', 'yes', ...args]);
